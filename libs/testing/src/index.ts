@@ -1,0 +1,3 @@
+export * from './wait';
+export * from './kafka';
+export * from './postgres';

@@ -1,0 +1,55 @@
+import { Admin, Consumer, Kafka, KafkaMessage, logLevel } from 'kafkajs';
+import { uniqueName, waitUntil } from './wait';
+
+export function testKafkaBrokers(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+}
+
+export function testSchemaRegistryUrl(): string {
+  return process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+}
+
+export function testKafka(brokers = testKafkaBrokers()): Kafka {
+  return new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Creates a topic no other test touches and waits until it has leaders. */
+export async function createTestTopic(
+  admin: Admin,
+  options: { prefix?: string; partitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] } = {},
+): Promise<string> {
+  const topic = uniqueName(options.prefix ?? 'test');
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      {
+        topic,
+        numPartitions: options.partitions ?? 1,
+        replicationFactor: options.replicationFactor ?? 1,
+        configEntries: options.configEntries,
+      },
+    ],
+  });
+  return topic;
+}
+
+/** Collects every message a consumer sees on a topic, from the beginning. */
+export async function collectMessages(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ messages: KafkaMessage[]; consumer: Consumer; stop: () => Promise<void> }> {
+  const consumer = kafka.consumer({ groupId: uniqueName('collector') });
+  const messages: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      messages.push(message);
+    },
+  });
+  return { messages, consumer, stop: () => consumer.disconnect() };
+}
+
+export async function waitForMessages(messages: unknown[], count: number, timeoutMs = 30_000): Promise<void> {
+  await waitUntil(`${count} messages (have ${messages.length})`, () => messages.length >= count, { timeoutMs });
+}
