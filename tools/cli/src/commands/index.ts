@@ -1,0 +1,4 @@
+import type { CommandGroup } from '../main';
+
+/** Every command group of `npm run lading -- <group>`. */
+export const commandGroups: CommandGroup[] = [];
