@@ -36,16 +36,29 @@ export function forgetRecord(name: string): void {
 }
 
 /**
- * Alive means: the pid exists, is not a zombie (PID 1 here does not reap children), and its
- * command line still is the one we started — a recycled pid is somebody else's process.
+ * Alive means: some thread of the pid still runs (PID 1 here does not reap children, and a
+ * JVM's main thread can be a zombie while its shutdown threads still hold the ports), and
+ * its command line still is the one we started — a recycled pid is somebody else's process.
  */
 export function isAlive(record: Pick<ProcessRecord, 'pid' | 'command'>): boolean {
+  if (!pidHasLiveThreads(record.pid)) return false;
+  const cmdline = readCmdline(record.pid);
+  // a zombie leader has an empty cmdline; its live threads are still ours
+  return !cmdline || (cmdline[0] === record.command[0] && cmdline.at(-1) === record.command.at(-1));
+}
+
+/** True while any thread of the process is not a zombie. */
+export function pidHasLiveThreads(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${record.pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    if (state === 'Z' || state === 'X') return false;
-    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return cmdline[0] === record.command[0] && cmdline.at(-1) === record.command.at(-1);
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return state !== 'Z' && state !== 'X';
+      } catch {
+        return false;
+      }
+    });
   } catch {
     return false;
   }
