@@ -20,6 +20,9 @@ const config: Config = {
   projects: [join(__dirname, 'infra'), ...['libs', 'apps', 'tools'].flatMap((folder) => projectsIn(folder))],
   // Two cores: more workers only fight over them with Kafka and the JVMs.
   maxWorkers: 2,
+  // A global option (ignored in project configs): integration tests wait on real brokers,
+  // and their own helpers bound every wait.
+  testTimeout: 60_000,
 };
 
 export default config;

@@ -23,6 +23,4 @@ module.exports = {
       },
     ],
   },
-  // Integration tests wait on real brokers; their own helpers bound every wait.
-  testTimeout: 60_000,
 };
