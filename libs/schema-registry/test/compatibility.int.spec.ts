@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TopicSpec } from '@lading/contracts';
+import { checkSchemas, compatibilityViolations, describeViolation, fullCompatibilityViolations } from '../src';
+
+const meta = { name: 'meta', type: { type: 'record', name: 'EventMeta', namespace: 'lading.common', doc: 'meta', fields: [{ name: 'eventId', type: 'string', doc: 'id' }] }, doc: 'meta' };
+const v1 = {
+  type: 'record',
+  name: 'ParcelScanned',
+  namespace: 'lading.test',
+  doc: 'test record',
+  fields: [
+    meta,
+    { name: 'parcelId', type: 'string', doc: 'parcel' },
+    { name: 'weight', type: 'int', doc: 'grams' },
+    { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['UNKNOWN', 'OK'], default: 'UNKNOWN' }, doc: 'status' },
+  ],
+};
+const withFields = (fields: object[]) => ({ ...v1, fields });
+
+describe('compatibility rules (FULL: both directions)', () => {
+  it('refuses removing a field without default, naming the field and the rule', () => {
+    const v2 = withFields([v1.fields[0], v1.fields[1], v1.fields[3]]);
+    const violations = fullCompatibilityViolations(v2, v1);
+    expect(violations).toEqual([expect.objectContaining({ field: 'weight', rule: 'FIELD_WITHOUT_DEFAULT', direction: 'FORWARD' })]);
+    expect(describeViolation(violations[0])).toMatch(/field 'weight': FIELD_WITHOUT_DEFAULT \(FORWARD/);
+  });
+
+  it('refuses changing a type, naming the field', () => {
+    const v2 = withFields([v1.fields[0], v1.fields[1], { name: 'weight', type: 'string', doc: 'grams' }, v1.fields[3]]);
+    const violations = fullCompatibilityViolations(v2, v1);
+    expect(violations.map((v) => [v.field, v.rule, v.direction])).toEqual([
+      ['weight', 'TYPE_CHANGED', 'BACKWARD'],
+      ['weight', 'TYPE_CHANGED', 'FORWARD'],
+    ]);
+  });
+
+  it('refuses a nested change and a changed decimal scale', () => {
+    const money = (scale: number) => ({ name: 'amount', type: { type: 'bytes', logicalType: 'decimal', precision: 18, scale }, doc: 'x' });
+    const a = withFields([{ ...meta, type: { ...meta.type, fields: [{ name: 'eventId', type: 'long', doc: 'id' }] } }, money(2)]);
+    const b = withFields([meta, money(4)]);
+    expect(compatibilityViolations(b, a, 'BACKWARD').map((v) => [v.field, v.rule])).toEqual([
+      ['meta.eventId', 'TYPE_CHANGED'],
+      ['amount', 'LOGICAL_TYPE_CHANGED'],
+    ]);
+  });
+
+  it('accepts a new optional field with a default, a promotion-free enum symbol with a default, and int → long backward', () => {
+    const v2 = withFields([
+      ...v1.fields.slice(0, 3),
+      { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['UNKNOWN', 'OK', 'DAMAGED'], default: 'UNKNOWN' }, doc: 'status' },
+      { name: 'note', type: ['null', 'string'], default: null, doc: 'note' },
+    ]);
+    expect(fullCompatibilityViolations(v2, v1)).toEqual([]);
+    const widened = withFields([...v1.fields.slice(0, 2), { name: 'weight', type: 'long', doc: 'grams' }, v1.fields[3]]);
+    expect(compatibilityViolations(widened, v1, 'BACKWARD')).toEqual([]);
+    expect(compatibilityViolations(widened, v1, 'FORWARD')).toEqual([expect.objectContaining({ field: 'weight', rule: 'TYPE_CHANGED' })]);
+  });
+});
+
+describe('schemas:check against git history (works on a fresh registry)', () => {
+  let repo: string;
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, stdio: 'pipe' });
+  const catalog: TopicSpec[] = [
+    {
+      name: 'test.parcels.v1',
+      keyField: 'parcelId',
+      keyDescription: 'parcel id',
+      partitions: 1,
+      cleanupPolicy: 'delete',
+      retentionMs: 1000,
+      recordTypes: ['lading.test.ParcelScanned'],
+      producedBy: 'test',
+      alsoProducedBy: [],
+      consumedBy: ['test'],
+    },
+  ];
+  const write = (schema: object) => writeFileSync(join(repo, 'schemas', 'test', 'ParcelScanned.avsc'), JSON.stringify(schema, null, 2));
+
+  beforeEach(() => {
+    repo = mkdtempSync(join(tmpdir(), 'lading-schemas-'));
+    mkdirSync(join(repo, 'schemas', 'test'), { recursive: true });
+    git('init', '-q');
+    git('config', 'user.email', 'test@lading.dev');
+    git('config', 'user.name', 'test');
+    write(v1);
+    git('add', '.');
+    git('commit', '-qm', 'v1');
+  });
+  afterEach(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('finds the committed v1 and refuses a working-tree v2 that drops a field without default', async () => {
+    write(withFields([v1.fields[0], v1.fields[1], v1.fields[3]]));
+    const [check] = await checkSchemas({ repoRoot: repo, schemasDir: join(repo, 'schemas'), catalog });
+    expect(check.checkedAgainst).toEqual([expect.stringMatching(/^git [0-9a-f]{10}$/)]);
+    expect(check.violations).toEqual([expect.objectContaining({ field: 'weight', rule: 'FIELD_WITHOUT_DEFAULT' })]);
+  });
+
+  it('checks against every committed version, not only the last (transitive)', async () => {
+    // v2 adds `note` with a default (compatible); v3 removes its default: fine against v2, not against v1
+    const note = { name: 'note', type: 'string', default: '', doc: 'note' };
+    write(withFields([...v1.fields, note]));
+    git('commit', '-qam', 'v2');
+    write(withFields([...v1.fields, { ...note, default: undefined }]));
+    const [check] = await checkSchemas({ repoRoot: repo, schemasDir: join(repo, 'schemas'), catalog });
+    expect(check.checkedAgainst).toHaveLength(2);
+    expect(check.violations.map((v) => [v.field, v.rule, v.direction])).toEqual([['note', 'FIELD_WITHOUT_DEFAULT', 'BACKWARD']]);
+  });
+
+  it('passes a compatible change', async () => {
+    write(withFields([...v1.fields, { name: 'note', type: ['null', 'string'], default: null, doc: 'note' }]));
+    const [check] = await checkSchemas({ repoRoot: repo, schemasDir: join(repo, 'schemas'), catalog });
+    expect(check.violations).toEqual([]);
+  });
+});
