@@ -1,25 +1,5 @@
 import avro from 'avsc';
 
-type ErrorHook = (path: string[], value: unknown, type: avro.Type) => void;
-
-/**
- * avsc's LogicalType reports invalid values to the error hook without their path; these
- * types report the path like every other type, so a validation error can name the field.
- */
-function checkWithPath(this: avro.types.LogicalType, any: unknown, flags: unknown, hook: ErrorHook | undefined, path: string[]): boolean {
-  let value: unknown;
-  try {
-    value = (this as unknown as { _toValue(v: unknown): unknown })._toValue(any);
-  } catch {
-    value = undefined;
-  }
-  if (value === undefined) {
-    hook?.(path, any, this);
-    return false;
-  }
-  return (this.underlyingType as unknown as { _check(v: unknown, f: unknown, h: unknown, p: string[]): boolean })._check(value, flags, hook, path);
-}
-
 const DECIMAL_TEXT = /^(-)?(\d+)(?:\.(\d+))?$/;
 
 /**
@@ -77,7 +57,6 @@ export class DecimalType extends avro.types.LogicalType {
     Object.assign(schema as object, { precision: this.precision, scale: this.scale });
   }
 }
-(DecimalType.prototype as unknown as { _check: unknown })._check = checkWithPath;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -95,14 +74,17 @@ export class UuidType extends avro.types.LogicalType {
     return type instanceof UuidType || type.typeName === 'string' ? (v) => v : undefined;
   }
 }
-(UuidType.prototype as unknown as { _check: unknown })._check = checkWithPath;
 
-/** avsc options every Lading Avro type is built with. */
-export const avroTypeOptions = {
-  logicalTypes: { decimal: DecimalType, uuid: UuidType },
-} as unknown as Partial<avro.ForSchemaOptions>;
+/**
+ * avsc options every Lading Avro type is built with. A fresh object each time: avsc stores
+ * every parsed name in `opts.registry`, so a shared options object makes the second parse of
+ * the same record fail with "duplicate type name".
+ */
+export function avroTypeOptions(): Partial<avro.ForSchemaOptions> {
+  return { logicalTypes: { decimal: DecimalType, uuid: UuidType } } as unknown as Partial<avro.ForSchemaOptions>;
+}
 
 /** Parses a schema with Lading's logical types. */
 export function avroType(schema: object | string): avro.Type {
-  return avro.Type.forSchema((typeof schema === 'string' ? JSON.parse(schema) : schema) as avro.Schema, avroTypeOptions);
+  return avro.Type.forSchema((typeof schema === 'string' ? JSON.parse(schema) : schema) as avro.Schema, avroTypeOptions());
 }

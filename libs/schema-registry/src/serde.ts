@@ -41,7 +41,8 @@ export function subjectFor(topic: string, recordType: string): string {
 export function createRegistryClient(registryUrl: string): SchemaRegistry {
   return new SchemaRegistry(
     { host: registryUrl, clientId: 'lading', retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 2 } },
-    { [SchemaType.AVRO]: avroTypeOptions },
+    // the client spreads these options into every parse, so the shared object stays clean
+    { [SchemaType.AVRO]: avroTypeOptions() },
   );
 }
 
@@ -168,6 +169,8 @@ export function createAvroSerde(options: {
       if (bytes.length < 5 || bytes[0] !== MAGIC_BYTE) throw new WrongMagicByteError(topic, bytes[0], bytes.length);
       const schemaId = bytes.readInt32BE(1);
       const { recordType, reader, resolver } = await writerResolution(topic, schemaId);
+      // the resolution is cached per schema id, the topic check is not: one id can arrive on any topic
+      assertAllowed(topic, recordType);
       try {
         return { recordType, schemaId, value: reader.fromBuffer(bytes.subarray(5), resolver) };
       } catch (error) {
