@@ -22,7 +22,9 @@ export type CompatibilityRule =
   | 'UNION_BRANCH_MISSING'
   /** A named type (record, enum, fixed) was renamed without an alias. */
   | 'NAME_CHANGED'
-  | 'FIXED_SIZE_CHANGED';
+  | 'FIXED_SIZE_CHANGED'
+  /** The registry's own check refused the schema where the rules above found nothing. */
+  | 'REGISTRY_REFUSED';
 
 /** BACKWARD: the new schema reads old data. FORWARD: an old schema reads new data. */
 export type CompatibilityDirection = 'BACKWARD' | 'FORWARD';

@@ -40,6 +40,11 @@ function catFiles(repoRoot: string, specs: string[]): Map<string, string> {
 export function schemaHistory(repoRoot: string, schemasDir: string): { versions: HistoricSchemaSet[]; shallow: boolean } {
   const folder = relative(repoRoot, schemasDir).split('\\').join('/') || '.';
   const shallow = git(repoRoot, ['rev-parse', '--is-shallow-repository']).toString().trim() === 'true';
+  try {
+    git(repoRoot, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+  } catch {
+    return { versions: [], shallow }; // a repository without commits has no history yet
+  }
   const log = git(repoRoot, ['log', '--format=%H', '--reverse', 'HEAD', '--', folder]).toString().trim();
   const commits = log ? log.split('\n') : [];
   const versions: HistoricSchemaSet[] = [];

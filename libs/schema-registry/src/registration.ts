@@ -166,9 +166,11 @@ export async function checkSchemas(options: {
   for (const s of subjects) {
     const candidate = JSON.parse(s.schema) as AvroJson;
     const priors = [...(git.byRecordType.get(s.recordType) ?? [])];
+    let registryVerdict: boolean | undefined;
     if (admin) {
       try {
         priors.push(...(await registryVersions(admin, s.subject)));
+        registryVerdict = await admin.isCompatible(s.subject, s.schema);
       } catch (error) {
         if (!(error instanceof RegistryUnavailableError)) throw error;
         progress(`warning: ${error.message}; checking against git history only`);
@@ -176,6 +178,10 @@ export async function checkSchemas(options: {
       }
     }
     const violations = priors.flatMap((prior) => fullCompatibilityViolations(candidate, prior.schema).map((v) => ({ ...v, against: prior.label })));
+    // a second opinion: the registry's own check, against every version its level covers
+    if (registryVerdict === false && violations.length === 0) {
+      violations.push({ field: '(record)', rule: 'REGISTRY_REFUSED', direction: 'BACKWARD', detail: `the registry's ${LADING_COMPATIBILITY} check refuses it`, against: 'registry' });
+    }
     checks.push({ subject: s.subject, recordType: s.recordType, checkedAgainst: priors.map((p) => p.label), violations });
   }
   return checks;

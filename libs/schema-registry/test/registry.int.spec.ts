@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TopicSpec } from '@lading/contracts';
 import { testSchemaRegistryUrl, uniqueName } from '@lading/testing';
-import { createAvroSerde, createRegistryAdmin, IncompatibleSchemaError, LADING_COMPATIBILITY, registerSchemas, subjectFor, type SubjectSchema } from '../src';
+import { checkSchemas, createAvroSerde, createRegistryAdmin, IncompatibleSchemaError, LADING_COMPATIBILITY, registerSchemas, subjectFor, type SubjectSchema } from '../src';
 
 const admin = createRegistryAdmin(testSchemaRegistryUrl());
 const meta = {
@@ -91,5 +95,23 @@ describe('schema registration (real registry, FULL_TRANSITIVE per subject)', () 
     // and FULL: data written with v2 is read by a v1 consumer
     const back = await writerV1.decode(s.topic, await readerV2.encode(s.topic, s.recordType, { ...value, note: 'fragile' }));
     expect(back.value).toEqual(value);
+  });
+});
+
+describe('schemas:check against the registry', () => {
+  it('names the field and the registry version a working-tree schema breaks', async () => {
+    const s = scenario();
+    const repo = mkdtempSync(join(tmpdir(), 'lading-check-'));
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo });
+      mkdirSync(join(repo, 'schemas', 'test'), { recursive: true });
+      await registerSchemas(admin, [s.subject(s.v1)]);
+      writeFileSync(join(repo, 'schemas', 'test', 'Parcel.avsc'), JSON.stringify(s.schema([{ name: 'parcelId', type: 'string', doc: 'parcel' }])));
+      const [check] = await checkSchemas({ repoRoot: repo, schemasDir: join(repo, 'schemas'), admin, catalog: s.catalog });
+      expect(check.checkedAgainst).toEqual(['registry v1']);
+      expect(check.violations).toEqual([expect.objectContaining({ field: 'weight', rule: 'FIELD_WITHOUT_DEFAULT', direction: 'FORWARD', against: 'registry v1' })]);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });
