@@ -45,6 +45,7 @@ const commands: Record<string, () => Promise<number>> = {
   async 'schemas:check'() {
     const { schemaRegistryUrl } = connectionSettings();
     const checks = await checkSchemas({ repoRoot, schemasDir, admin: createRegistryAdmin(schemaRegistryUrl), progress: out });
+    for (const warning of new Set(checks.flatMap((c) => c.warnings))) out(`warning: ${warning}`);
     const failed = checks.filter((c) => c.violations.length > 0);
     for (const check of failed) {
       out(`✗ ${check.subject}`);

@@ -103,6 +103,8 @@ export interface SubjectCheck {
   recordType: string;
   checkedAgainst: string[];
   violations: (CompatibilityViolation & { against: string })[];
+  /** Things that do not break readers but should be fixed, e.g. a changed schema whose lading.version was not bumped. */
+  warnings: string[];
 }
 
 async function registryVersions(admin: RegistryAdmin, subject: string): Promise<PriorVersion[]> {
@@ -182,7 +184,13 @@ export async function checkSchemas(options: {
     if (registryVerdict === false && violations.length === 0) {
       violations.push({ field: '(record)', rule: 'REGISTRY_REFUSED', direction: 'BACKWARD', detail: `the registry's ${LADING_COMPATIBILITY} check refuses it`, against: 'registry' });
     }
-    checks.push({ subject: s.subject, recordType: s.recordType, checkedAgainst: priors.map((p) => p.label), violations });
+    const warnings: string[] = [];
+    const lastCommitted = git.byRecordType.get(s.recordType)?.at(-1);
+    const versionOf = (schema: AvroJson) => Number((schema as { 'lading.version'?: number })['lading.version'] ?? 1);
+    if (lastCommitted && JSON.stringify(lastCommitted.schema) !== s.schema && versionOf(candidate) <= versionOf(lastCommitted.schema)) {
+      warnings.push(`${s.recordType} changed since ${lastCommitted.label} but its lading.version is still ${versionOf(candidate)}: bump it so meta.schemaVersion tells the versions apart`);
+    }
+    checks.push({ subject: s.subject, recordType: s.recordType, checkedAgainst: priors.map((p) => p.label), violations, warnings });
   }
   return checks;
 }

@@ -73,5 +73,6 @@ describe('schemas:check against git history (works on a fresh registry)', () => 
     write(withFields([...v1.fields, { name: 'note', type: ['null', 'string'], default: null, doc: 'note' }]));
     const [check] = await checkSchemas({ repoRoot: repo, schemasDir: join(repo, 'schemas'), catalog });
     expect(check.violations).toEqual([]);
+    expect(check.warnings).toEqual([expect.stringMatching(/lading.test.ParcelScanned changed since git [0-9a-f]{10} but its lading.version is still 1/)]);
   });
 });
