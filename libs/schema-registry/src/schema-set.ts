@@ -70,7 +70,7 @@ function flatten(type: AvroJson, ns: string | undefined, set: SchemaSet, file: s
 export function schemaSetFrom(files: ReadonlyMap<string, string> | Record<string, string>): SchemaSet {
   const set: SchemaSet = { named: new Map(), files: new Map(), topLevel: [] };
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  for (const [file, text] of entries.sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [file, text] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let json: AvroJson;
     try {
       json = JSON.parse(text) as AvroJson;

@@ -75,14 +75,14 @@ function topicUnionName(topic: string): string {
 
 /** The generated files of libs/contracts/src/generated, by file name. */
 export function generateTypeScript(set: SchemaSet, catalog: readonly TopicSpec[]): Record<string, string> {
-  const names = [...set.named.keys()].sort((a, b) => a.localeCompare(b));
+  const names = [...set.named.keys()].sort(); // code-unit order: the same on every machine, whatever the locale
   const short = new Map<string, string>();
   for (const fullName of names) {
     const clash = short.get(shortName(fullName));
     if (clash) throw new Error(`two schema types share the TypeScript name ${shortName(fullName)}: ${clash} and ${fullName}`);
     short.set(shortName(fullName), fullName);
   }
-  const messages = messageRecordTypes(set).sort((a, b) => a.localeCompare(b));
+  const messages = messageRecordTypes(set).sort(); // code-unit order: the same on every machine, whatever the locale
 
   const types = [
     GENERATED_HEADER,
