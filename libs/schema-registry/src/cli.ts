@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { connectionSettings, repoRoot } from '@lading/infra';
+import { codegenDrift, runCodegen } from './codegen/codegen';
+import { describeViolation, LADING_COMPATIBILITY } from './compatibility';
+import { checkSchemas, registerSchemas, subjectsFrom } from './registration';
+import { createRegistryAdmin } from './registry-admin';
+import { loadSchemaSet } from './schema-set';
+import { ensureTopics } from './topics';
+
+const schemasDir = join(repoRoot, 'schemas');
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+const commands: Record<string, () => Promise<number>> = {
+  async codegen() {
+    const changed = runCodegen(repoRoot);
+    out(changed.length > 0 ? `codegen: wrote ${changed.join(', ')}` : 'codegen: generated files are up to date');
+    return 0;
+  },
+
+  async 'codegen:check'() {
+    const drift = codegenDrift(repoRoot);
+    if (drift.length === 0) {
+      out('codegen:check: generated files match the schemas');
+      return 0;
+    }
+    out(`codegen:check: generated files differ from what the schemas produce (run \`npm run codegen\` and commit):\n  ${drift.join('\n  ')}`);
+    return 1;
+  },
+
+  async 'schemas:register'() {
+    const { schemaRegistryUrl } = connectionSettings();
+    const subjects = subjectsFrom(loadSchemaSet(schemasDir));
+    const results = await registerSchemas(createRegistryAdmin(schemaRegistryUrl), subjects, out);
+    const registered = results.filter((r) => r.outcome === 'registered').length;
+    const configured = results.filter((r) => r.compatibilitySet).length;
+    out(
+      registered + configured === 0
+        ? `schemas:register: all ${results.length} subjects already registered with ${LADING_COMPATIBILITY}; nothing changed`
+        : `schemas:register: ${results.length} subjects at ${schemaRegistryUrl}: ${registered} registered, ${results.length - registered} unchanged, compatibility set on ${configured}`,
+    );
+    return 0;
+  },
+
+  async 'schemas:check'() {
+    const { schemaRegistryUrl } = connectionSettings();
+    const checks = await checkSchemas({ repoRoot, schemasDir, admin: createRegistryAdmin(schemaRegistryUrl), progress: out });
+    for (const warning of new Set(checks.flatMap((c) => c.warnings))) out(`warning: ${warning}`);
+    const failed = checks.filter((c) => c.violations.length > 0);
+    for (const check of failed) {
+      out(`✗ ${check.subject}`);
+      for (const v of check.violations) out(`    ${describeViolation(v)} [against ${v.against}]`);
+    }
+    const versions = checks.reduce((n, c) => n + c.checkedAgainst.length, 0);
+    out(
+      failed.length === 0
+        ? `schemas:check: ${checks.length} subjects compatible (${LADING_COMPATIBILITY}) with all ${versions} prior versions in the registry and git history`
+        : `schemas:check: ${failed.length} of ${checks.length} subjects break ${LADING_COMPATIBILITY}`,
+    );
+    return failed.length === 0 ? 0 : 1;
+  },
+
+  async 'topics:create'() {
+    const { kafkaBrokers } = connectionSettings();
+    const kafka = new Kafka({ clientId: 'lading-topics', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const result = await ensureTopics(admin);
+      for (const topic of result.created) out(`${topic}: created`);
+      for (const topic of result.reconfigured) out(`${topic}: cleanup policy / retention reset to the catalog's`);
+      for (const m of result.partitionMismatches) out(`${m.topic}: WARNING has ${m.actual} partitions, catalog says ${m.expected}; left unchanged (repartitioning moves keys)`);
+      out(
+        result.created.length + result.reconfigured.length === 0
+          ? `topics:create: all ${result.unchanged.length} catalog topics exist; nothing changed`
+          : `topics:create: ${result.created.length} created, ${result.reconfigured.length} reconfigured, ${result.unchanged.length} unchanged`,
+      );
+      return result.partitionMismatches.length === 0 ? 0 : 1;
+    } finally {
+      await admin.disconnect();
+    }
+  },
+};
+
+export async function main(argv: string[]): Promise<void> {
+  const command = commands[argv[0] ?? ''];
+  if (!command) {
+    process.stderr.write(`usage: contracts <${Object.keys(commands).join('|')}>\n`);
+    process.exitCode = 2;
+    return;
+  }
+  try {
+    process.exitCode = await command();
+  } catch (error) {
+    process.stderr.write(`${argv[0]}: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
