@@ -142,16 +142,25 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
     const tenant = random.weighted(world.tenants.map((t) => [t, t.weight] as const));
     const orderId = `${tenant.tenantId}-SO-${String(index + 1).padStart(7, '0')}`;
 
-    // Credit: drawn per order, so the share of orders placed under a hold is the configured rate.
+    // Credit: drawn per order, so the share of orders placed under a hold is the configured
+    // rate. Held orders go to the tenant's credit-risk customers (a quarter of them), putting one
+    // on hold if it is not yet; other orders go to any customer not on hold, so one always exists.
     const accounts = credit.get(tenant.tenantId)!;
-    const free = accounts.filter((account) => account.onHoldUntil <= placedAt);
-    const account = random.pick(free.length > 0 ? free : accounts);
-    if (random.chance(creditHoldRate) && account.onHoldUntil <= placedAt) {
-      const releaseAt = placedAt + Math.round(random.between(holdMin, holdMax) * MINUTE);
-      account.onHoldUntil = releaseAt;
-      const { customerId } = account.customer;
-      publish(random, placedAt - 1000, tenant.tenantId, customerId, { type: 'CreditHoldPlaced', tenantId: tenant.tenantId, customerId, reason: random.pick(HOLD_REASONS) });
-      publish(random, releaseAt, tenant.tenantId, customerId, { type: 'CreditHoldReleased', tenantId: tenant.tenantId, customerId });
+    let account: CustomerCredit;
+    if (random.chance(creditHoldRate)) {
+      account = random.pick(accounts.slice(0, Math.max(1, Math.ceil(accounts.length / 4))));
+      if (account.onHoldUntil <= placedAt) {
+        // After the previous hold's release, even when that came less than a second ago.
+        const holdAt = Math.max(placedAt - 1000, account.onHoldUntil + 1);
+        const releaseAt = placedAt + Math.round(random.between(holdMin, holdMax) * MINUTE);
+        account.onHoldUntil = releaseAt;
+        const { customerId } = account.customer;
+        publish(random, holdAt, tenant.tenantId, customerId, { type: 'CreditHoldPlaced', tenantId: tenant.tenantId, customerId, reason: random.pick(HOLD_REASONS) });
+        publish(random, releaseAt, tenant.tenantId, customerId, { type: 'CreditHoldReleased', tenantId: tenant.tenantId, customerId });
+      }
+    } else {
+      const free = accounts.filter((candidate) => candidate.onHoldUntil <= placedAt);
+      account = random.pick(free.length > 0 ? free : accounts);
     }
 
     const shipTo: Address = { ...account.customer.shipTo };
