@@ -190,6 +190,7 @@ export interface SimulatedFact<F = ErpFact | WmsFact> {
   system: SimulatedSystem;
   /** Deterministic for the seed; a duplicate publication repeats it. */
   eventId: string;
+  /** The tenant the fact belongs to; empty for site-wide facts (SiteStatusChanged). */
   tenantId: string;
   /** The business key the fact belongs to: order id, `sku@site`, site id or customer id. */
   key: string;

@@ -106,6 +106,13 @@ describe('order-release decider', () => {
       spec.given([]).when(place({ ...order, orderId: '' })).thenThrows(NonRetriableError);
     });
 
+    it('refuses to decide on a context read for another customer', () => {
+      spec
+        .given([])
+        .when(place(order, contextWith({ credit: { customerId: 'CUST-7', onHold: false } })))
+        .thenThrows(/release context is for customer CUST-7/);
+    });
+
     describe('lines', () => {
       const withLines = (lines: OrderDetails['lines']): OrderDetails => ({ ...order, lines });
 
@@ -334,7 +341,16 @@ describe('order-release decider', () => {
           .when(place(order, full))
           .then([
             received(),
-            held([{ code: 'NO_CAPACITY', message: 'site US-NJ1 has released 100 of 100 orders for 2026-01-15', siteId: 'US-NJ1', operatingDay: '2026-01-15', dailyCapacity: 100 }]),
+            held([
+              {
+                code: 'NO_CAPACITY',
+                message: 'site US-NJ1 has released 100 of 100 orders for 2026-01-15',
+                siteId: 'US-NJ1',
+                operatingDay: '2026-01-15',
+                dailyCapacity: 100,
+                nextWindowOpensAt: '2026-01-16T11:00:00.000Z',
+              },
+            ]),
           ]);
       });
 

@@ -218,7 +218,7 @@ export type HoldReason =
   | { code: 'UNKNOWN_SITE'; message: string; siteId: string }
   | { code: 'WAREHOUSE_CLOSED'; message: string; siteId: string }
   | { code: 'PAST_CUT_OFF'; message: string; siteId: string; nextWindowOpensAt: string }
-  | { code: 'NO_CAPACITY'; message: string; siteId: string; operatingDay: LocalDate; dailyCapacity: number };
+  | { code: 'NO_CAPACITY'; message: string; siteId: string; operatingDay: LocalDate; dailyCapacity: number; nextWindowOpensAt: string };
 
 /** Reasons only the order itself can cure (by amendment or a credit release), not the warehouse. */
 export const ORDER_SPECIFIC_HOLD_REASONS: readonly HoldReasonCode[] = ['CREDIT_HOLD', 'INVALID_LINES', 'INVALID_ADDRESS'];

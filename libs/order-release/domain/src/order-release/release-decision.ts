@@ -1,4 +1,4 @@
-import { isKnownTimeZone, isLocalTime, releaseWindowAt } from '../site-calendar/site-calendar';
+import { addDays, instantAtLocalTime, isKnownTimeZone, isLocalTime, releaseWindowAt } from '../site-calendar/site-calendar';
 import { allocate } from './allocation';
 import { HoldReason, LineProblem, OrderDetails, ReleaseContext, ReleaseLine, Shortage } from './order-release';
 import { validateShipTo } from './order-lines';
@@ -24,6 +24,9 @@ export interface ReleaseRequest {
  */
 export function decideRelease({ order, lines, lineProblems, context, now }: ReleaseRequest): ReleaseDecision {
   const reasons: HoldReason[] = [];
+  // A snapshot for another customer is a wiring bug in the app, not a fact about this order.
+  if (context.credit.customerId !== order.customerId)
+    throw new Error(`release context is for customer ${context.credit.customerId}, order ${order.orderId} belongs to ${order.customerId}`);
 
   if (context.credit.onHold) reasons.push({ code: 'CREDIT_HOLD', message: `customer ${order.customerId} is on credit hold`, customerId: order.customerId });
 
@@ -80,6 +83,8 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
           siteId: site.siteId,
           operatingDay: window.operatingDay,
           dailyCapacity: site.dailyCapacity,
+          // When the app should set its re-evaluation timer: the next operating day's window.
+          nextWindowOpensAt: instantAtLocalTime(addDays(window.operatingDay, 1), site.releaseWindow.opensAt, site.timeZone).toISOString(),
         });
     }
   }

@@ -148,6 +148,20 @@ export function localDateTimeAt(instant: Date, timeZone: string): string {
  * module comment for what that means on DST transition days).
  */
 export function instantAtLocalTime(date: LocalDate, time: LocalTime, timeZone: string): Date {
+  // Every order at a site asks for the same few boundaries each day; Intl is the cost of a decision.
+  const key = `${timeZone}|${date}|${time}`;
+  let instant = boundaries.get(key);
+  if (instant === undefined) {
+    if (boundaries.size >= 10_000) boundaries.clear();
+    instant = resolveLocalTime(date, time, timeZone);
+    boundaries.set(key, instant);
+  }
+  return new Date(instant);
+}
+
+const boundaries = new Map<string, number>();
+
+function resolveLocalTime(date: LocalDate, time: LocalTime, timeZone: string): number {
   const { year, month, day } = parseLocalDate(date);
   const minutes = parseLocalTime(time);
   const wanted = Date.UTC(year, month - 1, day, Math.floor(minutes / 60), minutes % 60);
@@ -158,7 +172,7 @@ export function instantAtLocalTime(date: LocalDate, time: LocalTime, timeZone: s
     .map((offset) => wanted - offset)
     .filter((candidate) => asUtcNumber(wallClockAt(candidate, timeZone)) === wanted)
     .sort((a, b) => a - b);
-  if (exact.length > 0) return new Date(exact[0]);
+  if (exact.length > 0) return exact[0];
 
   // The time was skipped: find the jump, the first instant whose reading is past `wanted`.
   let low = wanted - Math.max(...offsets);
@@ -168,7 +182,7 @@ export function instantAtLocalTime(date: LocalDate, time: LocalTime, timeZone: s
     if (asUtcNumber(wallClockAt(middle, timeZone)) >= wanted) high = middle;
     else low = middle;
   }
-  return new Date(high);
+  return high;
 }
 
 /**
