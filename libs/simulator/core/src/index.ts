@@ -1,0 +1,5 @@
+export * from './facts';
+export * from './random';
+export * from './world';
+export * from './erp';
+export * from './wms';
