@@ -101,6 +101,7 @@ function dateOnly(ms: number): string {
 interface CustomerCredit {
   customer: SimulatedCustomer;
   onHoldUntil: number;
+  holds: number;
 }
 
 /**
@@ -121,7 +122,7 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
 
   const root = createRandom(seed);
   const arrivals = root.fork('erp:arrivals');
-  const credit = new Map(world.tenants.map((tenant) => [tenant.tenantId, tenant.customers.map((customer): CustomerCredit => ({ customer, onHoldUntil: -Infinity }))]));
+  const credit = new Map(world.tenants.map((tenant) => [tenant.tenantId, tenant.customers.map((customer): CustomerCredit => ({ customer, onHoldUntil: -Infinity, holds: 0 }))]));
   const agenda = new Agenda<SimulatedFact<ErpFact>>();
   const meanGap = 3_600_000 / ordersPerHour;
 
@@ -155,8 +156,9 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
         const releaseAt = placedAt + Math.round(random.between(holdMin, holdMax) * MINUTE);
         account.onHoldUntil = releaseAt;
         const { customerId } = account.customer;
-        publish(random, holdAt, tenant.tenantId, customerId, { type: 'CreditHoldPlaced', tenantId: tenant.tenantId, customerId, reason: random.pick(HOLD_REASONS) });
-        publish(random, releaseAt, tenant.tenantId, customerId, { type: 'CreditHoldReleased', tenantId: tenant.tenantId, customerId });
+        const holdId = `${customerId}-H${++account.holds}`;
+        publish(random, holdAt, tenant.tenantId, customerId, { type: 'CreditHoldPlaced', tenantId: tenant.tenantId, customerId, holdId, reason: random.pick(HOLD_REASONS) });
+        publish(random, releaseAt, tenant.tenantId, customerId, { type: 'CreditHoldReleased', tenantId: tenant.tenantId, customerId, holdId });
       }
     } else {
       const free = accounts.filter((candidate) => candidate.onHoldUntil <= placedAt);
@@ -182,6 +184,7 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
 
     let lastChangeAt = placedAt;
     if (random.chance(amendmentRate)) {
+      let current = { siteId: placed.siteId, lines: placed.lines, shipTo: placed.shipTo, promisedDate: placed.promisedDate };
       let lines = placed.lines;
       const amendments = random.chance(0.15) ? 2 : 1;
       for (let revision = 2; revision < 2 + amendments; revision++) {
@@ -197,7 +200,8 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
             : kind === 'promisedDate'
               ? { promisedDate: dateOnly(lastChangeAt + random.int(3, 10) * 86_400_000) }
               : { shipTo: { ...placed.shipTo, line2: `Dock ${random.int(1, 12)}` } };
-        publish(random, lastChangeAt, tenant.tenantId, orderId, { type: 'OrderAmended', orderId, tenantId: tenant.tenantId, revision, amendedAt: new Date(lastChangeAt).toISOString(), changes });
+        current = { ...current, ...changes };
+        publish(random, lastChangeAt, tenant.tenantId, orderId, { type: 'OrderAmended', orderId, tenantId: tenant.tenantId, revision, amendedAt: new Date(lastChangeAt).toISOString(), changes, order: current });
       }
     }
     if (random.chance(cancellationRate)) {

@@ -64,6 +64,37 @@ describe('ERP simulator', () => {
     expect(Math.max(...lastRevision.values())).toBe(3);
   });
 
+  it('carries the whole order after each amendment, the changes applied on the previous state', () => {
+    const facts = simulateErp({ ...base, amendmentRate: 0.6 });
+    const current = new Map(ofType(facts, 'OrderPlaced').map(({ fact }) => [fact.orderId, { siteId: fact.siteId, lines: fact.lines, shipTo: fact.shipTo, promisedDate: fact.promisedDate }]));
+    const amendments = ofType(facts, 'OrderAmended');
+    expect(amendments.length).toBeGreaterThan(10);
+    for (const { fact } of amendments) {
+      const expected = { ...current.get(fact.orderId)!, ...fact.changes };
+      expect(fact.order).toEqual(expected);
+      current.set(fact.orderId, expected);
+    }
+  });
+
+  it('names each credit hold, and its release names the same hold', () => {
+    const facts = simulateErp({ ...base, creditHoldRate: 0.3 });
+    const open = new Map<string, string>();
+    const seen = new Set<string>();
+    for (const { fact } of facts) {
+      if (fact.type === 'CreditHoldPlaced') {
+        expect(open.has(fact.customerId)).toBe(false);
+        expect(seen.has(fact.holdId)).toBe(false);
+        open.set(fact.customerId, fact.holdId);
+        seen.add(fact.holdId);
+      }
+      if (fact.type === 'CreditHoldReleased') {
+        expect(fact.holdId).toBe(open.get(fact.customerId));
+        open.delete(fact.customerId);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(3);
+  });
+
   describe('configured proportions over many orders (±2 points)', () => {
     const config = {
       ...base,

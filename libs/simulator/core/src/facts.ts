@@ -51,6 +51,8 @@ export interface OrderAmended {
   amendedAt: string;
   /** Fields present replace the order's fields whole. */
   changes: { lines?: OrderLine[]; shipTo?: Address; promisedDate?: string };
+  /** The whole order after the amendment: contracts carry the complete state, not a delta. */
+  order: { siteId: string; lines: OrderLine[]; shipTo: Address; promisedDate: string };
 }
 
 export interface OrderCancelled {
@@ -65,6 +67,8 @@ export interface CreditHoldPlaced {
   type: 'CreditHoldPlaced';
   tenantId: string;
   customerId: string;
+  /** The ERP's id of this hold; the release names it. */
+  holdId: string;
   reason: string;
 }
 
@@ -72,6 +76,7 @@ export interface CreditHoldReleased {
   type: 'CreditHoldReleased';
   tenantId: string;
   customerId: string;
+  holdId: string;
 }
 
 export type ErpFact = OrderPlaced | OrderAmended | OrderCancelled | CreditHoldPlaced | CreditHoldReleased;

@@ -49,6 +49,11 @@ export interface WorldConfig {
   customersPerTenant?: number;
   /** Multiplies every site's daily capacity (default 1: 400–1,200 orders a day). */
   capacityScale?: number;
+  /**
+   * Prepended to tenant ids (and so to order and customer ids): runs sharing a broker keep
+   * their tenants apart. Does not change what is drawn: the same seed gives the same world.
+   */
+  tenantIdPrefix?: string;
 }
 
 /** Sites in several zones; US-IL1 runs a night shift whose cut-off crosses midnight. */
@@ -129,12 +134,12 @@ function address(random: Random, name: string): Address {
 
 /** Tenants, their catalogues and customers, and the sites — the same for the same seed. */
 export function createWorld(config: WorldConfig): SimulatedWorld {
-  const { seed, tenants: tenantCount, skusPerTenant = 40, customersPerTenant = 60, capacityScale = 1 } = config;
+  const { seed, tenants: tenantCount, skusPerTenant = 40, customersPerTenant = 60, capacityScale = 1, tenantIdPrefix = '' } = config;
   if (!Number.isInteger(tenantCount) || tenantCount < 1) throw new RangeError(`tenants must be a positive integer, got ${tenantCount}`);
   const tenants: SimulatedTenant[] = [];
   for (let index = 0; index < tenantCount; index++) {
     const random = createRandom(seed).fork(`tenant:${index}`);
-    const tenantId = `tenant-${String(index + 1).padStart(2, '0')}`;
+    const tenantId = `${tenantIdPrefix}tenant-${String(index + 1).padStart(2, '0')}`;
     const prefix = String.fromCharCode(65 + (index % 26)) + String.fromCharCode(65 + (Math.floor(index / 26) % 26));
     const catalogue: CatalogueItem[] = Array.from({ length: skusPerTenant }, (_, n) => {
       const [code, unitOfMeasure, kg, cm3] = random.weighted(CATEGORIES.map((category) => [category, category[1] === 'PL' || category[1] === 'KG' || category[1] === 'M' ? 1 : 3] as const));

@@ -44,3 +44,13 @@ describe('simulated world', () => {
     expect(createWorld({ seed: 1, tenants: 1, capacityScale: 0.01 }).sites[0].dailyCapacity).toBe(Math.round(base * 0.01));
   });
 });
+
+describe('tenant id prefix', () => {
+  it('prefixes tenant, customer and order ids without changing what is drawn', () => {
+    const plain = createWorld({ seed: 5, tenants: 2 });
+    const prefixed = createWorld({ seed: 5, tenants: 2, tenantIdPrefix: 'run42-' });
+    expect(prefixed.tenants.map((t) => t.tenantId)).toEqual(['run42-tenant-01', 'run42-tenant-02']);
+    expect(prefixed.tenants[0].customers[0].customerId).toBe(`run42-${plain.tenants[0].customers[0].customerId}`);
+    expect(prefixed.tenants[0].catalogue).toEqual(plain.tenants[0].catalogue);
+  });
+});
