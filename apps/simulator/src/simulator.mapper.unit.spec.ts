@@ -1,0 +1,122 @@
+import { createWarehouseSimulator, createWorld, simulateErp, type SimulatedFact, type WmsFact } from '@lading/simulator-core';
+import {
+  cancelCommandsFrom,
+  derivedEventId,
+  erpRecordFor,
+  fromContractUnit,
+  localTimeMillis,
+  promisedDeliveryAt,
+  releaseCommandFrom,
+  toContractUnit,
+  wmsRecordsFor,
+  type WmsMappingContext,
+} from './simulator.mapper';
+
+const world = createWorld({ seed: 3, tenants: 2 });
+const erp = simulateErp({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z', ordersPerHour: 600, orders: 200, amendmentRate: 0.5, cancellationRate: 0.3, creditHoldRate: 0.2, invalidOrderRate: 0.2 });
+const context: WmsMappingContext = {
+  occurredAt: 1_700_000_000_000,
+  tenantIds: world.tenants.map((t) => t.tenantId),
+  warehouseOrder: () => undefined,
+  allocated: () => 7,
+  ordersReleasedToday: () => 12,
+};
+
+describe('simulator mapper', () => {
+  it('maps units both ways, asking the catalogue where two units share a contract unit', () => {
+    expect(['EA', 'PK', 'CS', 'PL', 'KG', 'M', 'BOX'].map(toContractUnit)).toEqual(['EACH', 'CASE', 'CASE', 'PALLET', 'KILOGRAM', 'METRE', 'UNKNOWN']);
+    expect(fromContractUnit('CASE', 'PK')).toBe('PK');
+    expect(fromContractUnit('CASE', 'CS')).toBe('CS');
+    expect(fromContractUnit('CASE', undefined)).toBe('CS');
+    expect(fromContractUnit('EACH', 'KG')).toBe('EA');
+  });
+
+  it('turns dates and local times into the contract’s milliseconds', () => {
+    expect(new Date(promisedDeliveryAt('2026-03-05')).toISOString()).toBe('2026-03-05T23:59:59.999Z');
+    expect(localTimeMillis('14:30')).toBe(14.5 * 3_600_000);
+    expect(() => localTimeMillis('2pm')).toThrow(/HH:MM/);
+  });
+
+  it('stamps every ERP record with a full meta: the fact’s event id, tenant, the journey and the ERP', () => {
+    for (const published of erp) {
+      const record = erpRecordFor(published, 123);
+      expect(record.value.meta).toEqual({
+        eventId: published.eventId,
+        tenantId: published.tenantId,
+        correlationId: 'orderId' in published.fact ? published.fact.orderId : (published.fact as { holdId: string }).holdId,
+        causationId: null,
+        occurredAt: 123,
+        recordedAt: null,
+        sourceSystem: 'ERP',
+        schemaVersion: 1,
+      });
+      expect(record.topic).toBe(published.fact.type.startsWith('CreditHold') ? 'erp.credit.v1' : 'erp.orders.v1');
+    }
+  });
+
+  it('sends an amendment as the whole order, numbered from 1', () => {
+    const amended = erp.find((f) => f.fact.type === 'OrderAmended' && f.fact.revision === 2)!;
+    const record = erpRecordFor(amended, 0);
+    if (record.recordType !== 'lading.erp.OrderAmended' || amended.fact.type !== 'OrderAmended') throw new Error('not an amendment');
+    expect(record.value.amendmentNumber).toBe(1);
+    expect(record.value.lines.map((l) => l.sku)).toEqual(amended.fact.order.lines.map((l) => l.sku));
+    expect(record.value.siteId).toBe(amended.fact.order.siteId);
+  });
+
+  it('gives each tenant its own copy of a site status, with its own event id, the same on every run', () => {
+    const wms = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z' });
+    const site = wms.start().find((f) => f.fact.type === 'SiteStatusChanged')!;
+    const { records } = wmsRecordsFor(site, context);
+    expect(records.map((r) => r.value.meta.tenantId)).toEqual(context.tenantIds);
+    expect(new Set(records.map((r) => r.value.meta.eventId)).size).toBe(records.length);
+    expect(records[0].value.meta.eventId).toBe(derivedEventId(site.eventId, context.tenantIds[0]));
+    expect(records[0].value).toMatchObject({ status: 'OPEN', dailyOrderCapacity: expect.any(Number), ordersReleasedToday: 12 });
+  });
+
+  it('answers a release on its journey: picked lines keep the released line numbers and units', () => {
+    const wms = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z', shortageRate: 0, outOfStockRate: 0 });
+    wms.start();
+    const tenant = world.tenants[0];
+    const item = tenant.catalogue.find((i) => i.unitOfMeasure === 'PK') ?? tenant.catalogue[0];
+    const released = {
+      commandEventId: '6f1c2e1a-0000-4000-8000-000000000001',
+      correlationId: 'ORDER-1',
+      lines: [{ lineNumber: 30, sku: item.sku, quantity: { value: 2, unit: toContractUnit(item.unitOfMeasure) }, unitPrice: null }],
+    };
+    const meta = { eventId: released.commandEventId, tenantId: tenant.tenantId, correlationId: 'ORDER-1', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 1 };
+    const command = releaseCommandFrom(
+      { meta, orderId: 'ORDER-1', siteId: 'DE-HAM', lines: released.lines, shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' }, promisedDeliveryAt: 0 },
+      'ORDER-1-W1',
+      (sku) => tenant.catalogue.find((i) => i.sku === sku)?.unitOfMeasure,
+    );
+    expect(command.lines).toEqual([{ sku: item.sku, quantity: 2, unitOfMeasure: item.unitOfMeasure }]);
+    wms.handle(command, '2026-03-02T08:00:00.000Z');
+    const facts = wms.advanceTo('2026-03-03T08:00:00.000Z');
+    const withJourney = { ...context, warehouseOrder: (id: string) => (id === 'ORDER-1-W1' ? released : undefined) };
+    const fulfilment = facts.filter((f) => f.key === 'ORDER-1').flatMap((f) => wmsRecordsFor(f, withJourney).records);
+    expect(fulfilment.map((r) => r.recordType)).toEqual(['lading.wms.WarehouseOrderAccepted', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped']);
+    for (const record of fulfilment) expect(record.value.meta).toMatchObject({ correlationId: 'ORDER-1', causationId: released.commandEventId, sourceSystem: 'WMS' });
+    const picked = fulfilment[1];
+    if (picked.recordType !== 'lading.wms.OrderPicked') throw new Error('not a pick');
+    expect(picked.value.lines).toEqual([{ lineNumber: 30, sku: item.sku, quantity: { value: 2, unit: toContractUnit(item.unitOfMeasure) }, unitPrice: null }]);
+    const inventory = facts.filter((f) => f.fact.type === 'InventoryLevelChanged').flatMap((f) => wmsRecordsFor(f, context).records);
+    expect(inventory[0].value).toMatchObject({ sku: item.sku, siteId: 'DE-HAM', allocated: { value: 7 }, changeReason: 'PICK' });
+  });
+
+  it('reports cancellation outcomes as unpublishable: the fulfilment topic has no record for them', () => {
+    const cancelled: SimulatedFact<WmsFact> = {
+      at: '2026-03-02T08:00:00.000Z',
+      system: 'WMS',
+      eventId: '6f1c2e1a-0000-4000-8000-000000000002',
+      tenantId: 't',
+      key: 'O',
+      fact: { type: 'WarehouseOrderCancelled', warehouseOrderId: 'O-W1', orderId: 'O', tenantId: 't', siteId: 'S' },
+    };
+    expect(wmsRecordsFor(cancelled, context)).toMatchObject({ records: [], unpublishable: 'WarehouseOrderCancelled' });
+  });
+
+  it('cancels every warehouse order an order was released as', () => {
+    const meta = { eventId: '6f1c2e1a-0000-4000-8000-000000000003', tenantId: 't', correlationId: 'O', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 1 };
+    expect(cancelCommandsFrom({ meta, orderId: 'O', siteId: 'S', reason: null }, ['O-W1', 'O-W2']).map((c) => c.warehouseOrderId)).toEqual(['O-W1', 'O-W2']);
+  });
+});

@@ -1,0 +1,104 @@
+import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
+import { createWorld, type SimulatedWorld } from '@lading/simulator-core';
+import { createSimulationClock, type SimulationClock } from './clock';
+import type { SimulatorConfig } from './config';
+import { startErp, type SimulatedErp } from './erp';
+import { startHttpServer, type SimulatorHttpServer } from './http';
+import { createLogger, kafkaLogCreator, type Logger } from './logger';
+import { createSimulatorMetrics, type SimulatorMetrics } from './metrics';
+import { createRecordPublisher } from './publisher';
+import { startWms, type SimulatedWms } from './wms';
+
+export interface Simulator {
+  readonly config: SimulatorConfig;
+  readonly world: SimulatedWorld;
+  readonly clock: SimulationClock;
+  readonly metrics: SimulatorMetrics;
+  readonly erp?: SimulatedErp;
+  readonly wms?: SimulatedWms;
+  readonly http: SimulatorHttpServer;
+  ready(): boolean;
+  /** Stops producing, stops the WMS consumer, disconnects, closes HTTP. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the simulated ERP and/or WMS against Kafka the way an external adapter would: plain
+ * kafkajs (idempotent producer, acks=all, no topic auto-creation) and the Avro serde.
+ */
+export async function startSimulator(config: SimulatorConfig, options: { logger?: Logger; serde?: AvroSerde } = {}): Promise<Simulator> {
+  const logger = options.logger ?? createLogger();
+  const metrics = createSimulatorMetrics();
+  const world = createWorld({ seed: config.seed, tenants: config.tenants, tenantIdPrefix: config.tenantPrefix, capacityScale: config.capacityScale });
+  const clock = createSimulationClock(config.timeScale);
+  const kafka = new Kafka({ clientId: config.clientId, brokers: config.kafkaBrokers, logCreator: kafkaLogCreator(logger) });
+  const serde = options.serde ?? createAvroSerde({ registryUrl: config.schemaRegistryUrl });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    // murmur2 like the Java client, so a key lands on the partition any other adapter would pick
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+
+  let erp: SimulatedErp | undefined;
+  let wms: SimulatedWms | undefined;
+  let started = false;
+  const http = await startHttpServer({ port: config.httpPort, registry: metrics.registry, ready: () => started && (wms?.ready() ?? true), wms: () => wms, logger });
+
+  const stopParts = async () => {
+    await erp?.stop();
+    await wms?.stop();
+    await producer.disconnect();
+  };
+  try {
+    await producer.connect();
+    const publisher = createRecordPublisher(producer, serde, metrics);
+    // The WMS first: its opening stock and site statuses should be out before the first order.
+    if (config.wms) wms = await startWms({ config, world, clock, kafka, serde, publisher, metrics, logger });
+    if (config.erp) erp = startErp({ config, world, clock, publisher, logger });
+    started = true;
+  } catch (error) {
+    await stopParts().catch(() => undefined);
+    await http.close();
+    throw error;
+  }
+  logger.info('simulator started', {
+    systems: [config.erp && 'ERP', config.wms && 'WMS'].filter(Boolean),
+    tenants: world.tenants.map((t) => t.tenantId),
+    seed: config.seed,
+    ordersPerSecond: config.ordersPerSecond === 0 ? 'as fast as possible' : config.ordersPerSecond,
+    orders: config.orders ?? 'endless',
+    timeScale: config.timeScale,
+    httpPort: http.port,
+  });
+
+  const progressTimer = setInterval(() => {
+    logger.info('progress', {
+      simulatedTime: new Date(clock.simulatedAt()).toISOString(),
+      ...(erp ? { ordersPlaced: erp.progress.ordersPlaced, erpFactsPublished: erp.progress.factsPublished, erpFinished: erp.progress.finished } : {}),
+      ...(wms ? { commandsHandled: wms.progress.commandsHandled, wmsFactsPublished: wms.progress.factsPublished, shipments: wms.progress.shipments, openWarehouseOrders: wms.progress.openWarehouseOrders } : {}),
+    });
+  }, config.progressIntervalSeconds * 1000);
+  progressTimer.unref();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    config,
+    world,
+    clock,
+    metrics,
+    erp,
+    wms,
+    http,
+    ready: () => started && (wms?.ready() ?? true),
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(progressTimer);
+        await stopParts();
+        await http.close();
+        logger.info('simulator stopped', { ordersPlaced: erp?.progress.ordersPlaced, commandsHandled: wms?.progress.commandsHandled, shipments: wms?.progress.shipments });
+      })()),
+  };
+}
