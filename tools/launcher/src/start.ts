@@ -23,7 +23,17 @@ const setupSteps: { title: string; script: string; args?: string[] }[] = [
   { title: 'run event-store migrations', script: 'db:migrate' },
 ];
 
-export const services: LaunchedService[] = [];
+const simulatorPort = process.env.SIMULATOR_HTTP_PORT ?? '3900';
+
+export const services: LaunchedService[] = [
+  {
+    name: 'simulator',
+    entry: 'apps/simulator/src/main.ts',
+    // Rates, tenants and seed come from SIMULATOR_* variables (see apps/simulator/README.md).
+    env: { SIMULATOR_HTTP_PORT: simulatorPort },
+    urls: [`http://127.0.0.1:${simulatorPort}/metrics`, `http://127.0.0.1:${simulatorPort}/wms/orders`, `http://127.0.0.1:${simulatorPort}/wms/stock`],
+  },
+];
 
 const color = process.stdout.isTTY;
 const say = (line: string) => process.stdout.write(`${color ? '\u001b[1m' : ''}[lading]${color ? '\u001b[0m' : ''} ${line}\n`);
