@@ -25,6 +25,8 @@ export interface SimulatorConfig {
   duplicateRate: number;
   shortageRate: number;
   outOfStockRate: number;
+  /** Chance per site per simulated day of an unplanned closure of 1–4 hours. */
+  siteClosureRate: number;
   /** Multiplies every site's daily order capacity. */
   capacityScale: number;
   /** Consumer group of the WMS on wms.commands.v1. */
@@ -61,6 +63,7 @@ export const OPTIONS = {
   duplicateRate: { flag: '--duplicate-rate', env: 'SIMULATOR_DUPLICATE_RATE', default: '0', help: 'share of ERP facts published twice (same event id)' },
   shortageRate: { flag: '--shortage-rate', env: 'SIMULATOR_SHORTAGE_RATE', default: '0.02', help: 'chance a picked line comes up short' },
   outOfStockRate: { flag: '--out-of-stock-rate', env: 'SIMULATOR_OUT_OF_STOCK_RATE', default: '0.05', help: 'share of sku@site that start empty' },
+  siteClosureRate: { flag: '--site-closure-rate', env: 'SIMULATOR_SITE_CLOSURE_RATE', default: '0', help: 'chance per site per simulated day of a 1–4 h closure' },
   capacityScale: { flag: '--capacity-scale', env: 'SIMULATOR_CAPACITY_SCALE', default: '1', help: "multiplies each site's daily order capacity (400–1,200)" },
   wmsGroupId: { flag: '--wms-group', env: 'SIMULATOR_WMS_GROUP', default: 'lading-simulator-wms', help: 'consumer group of the WMS on wms.commands.v1' },
   progressIntervalSeconds: { flag: '--progress-interval', env: 'SIMULATOR_PROGRESS_INTERVAL', default: '5', help: 'seconds between progress log lines' },
@@ -154,6 +157,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     duplicateRate: rate('duplicateRate'),
     shortageRate: rate('shortageRate'),
     outOfStockRate: rate('outOfStockRate'),
+    siteClosureRate: rate('siteClosureRate'),
     capacityScale: number('capacityScale', (n) => n > 0, 'a number > 0'),
     wmsGroupId: raw('wmsGroupId') || 'lading-simulator-wms',
     progressIntervalSeconds: number('progressIntervalSeconds', (n) => n > 0, 'a number of seconds > 0'),

@@ -90,6 +90,7 @@ export async function startWms(options: {
     startAt: iso(clock.startedAt),
     shortageRate: config.shortageRate,
     outOfStockRate: config.outOfStockRate,
+    siteClosureRate: config.siteClosureRate,
   });
   const tenantIds = world.tenants.map((t) => t.tenantId);
   const served = new Set(tenantIds);
