@@ -50,8 +50,9 @@ export interface WorldConfig {
   /** Multiplies every site's daily capacity (default 1: 400–1,200 orders a day). */
   capacityScale?: number;
   /**
-   * Prepended to tenant ids (and so to order and customer ids): runs sharing a broker keep
-   * their tenants apart. Does not change what is drawn: the same seed gives the same world.
+   * Prepended to tenant ids (and so to order and customer ids) and to SKUs: runs sharing a
+   * broker keep their tenants apart, also on the compacted inventory topic, whose key
+   * (sku@site) has no tenant. Does not change what is drawn: the same seed gives the same world.
    */
   tenantIdPrefix?: string;
 }
@@ -145,7 +146,7 @@ export function createWorld(config: WorldConfig): SimulatedWorld {
       const [code, unitOfMeasure, kg, cm3] = random.weighted(CATEGORIES.map((category) => [category, category[1] === 'PL' || category[1] === 'KG' || category[1] === 'M' ? 1 : 3] as const));
       const spread = random.between(0.6, 1.6);
       return {
-        sku: `${prefix}-${code}-${String(n + 1).padStart(4, '0')}`,
+        sku: `${tenantIdPrefix}${prefix}-${code}-${String(n + 1).padStart(4, '0')}`,
         description: `${code.toLowerCase()} #${n + 1}`,
         unitOfMeasure,
         unitWeightKg: Math.round(kg * spread * 1000) / 1000,

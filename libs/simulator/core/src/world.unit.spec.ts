@@ -46,11 +46,11 @@ describe('simulated world', () => {
 });
 
 describe('tenant id prefix', () => {
-  it('prefixes tenant, customer and order ids without changing what is drawn', () => {
+  it('prefixes tenant, customer and SKU ids without changing what is drawn', () => {
     const plain = createWorld({ seed: 5, tenants: 2 });
     const prefixed = createWorld({ seed: 5, tenants: 2, tenantIdPrefix: 'run42-' });
     expect(prefixed.tenants.map((t) => t.tenantId)).toEqual(['run42-tenant-01', 'run42-tenant-02']);
     expect(prefixed.tenants[0].customers[0].customerId).toBe(`run42-${plain.tenants[0].customers[0].customerId}`);
-    expect(prefixed.tenants[0].catalogue).toEqual(plain.tenants[0].catalogue);
+    expect(prefixed.tenants[0].catalogue).toEqual(plain.tenants[0].catalogue.map((item) => ({ ...item, sku: `run42-${item.sku}` })));
   });
 });
