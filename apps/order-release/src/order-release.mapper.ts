@@ -445,9 +445,14 @@ export type OrderReleaseRecordType =
   | 'lading.commands.ReleaseOrderToWarehouse'
   | 'lading.commands.CancelWarehouseOrder';
 
+/** Kafka headers of a published record: W3C trace context rides here, not in the Avro meta. */
+export interface OutgoingHeaders {
+  traceparent?: string;
+}
+
 /** One record to produce: topic and key from the topic catalog, value typed by its record type. */
 export type OutgoingRecord = {
-  [R in OrderReleaseRecordType]: { topic: string; recordType: R; key: string; value: RecordTypes[R] };
+  [R in OrderReleaseRecordType]: { topic: string; recordType: R; key: string; value: RecordTypes[R]; headers: OutgoingHeaders };
 }[OrderReleaseRecordType];
 
 /** Namespace of the name-based (v5) UUIDs of order-release's published records. */
@@ -485,9 +490,10 @@ function metaFor(stored: StoredOrderReleaseEvent, recordType: OrderReleaseRecord
   };
 }
 
-function outgoing<R extends OrderReleaseRecordType>(recordType: R, value: RecordTypes[R]): OutgoingRecord {
+function outgoing<R extends OrderReleaseRecordType>(stored: StoredOrderReleaseEvent, recordType: R, value: RecordTypes[R]): OutgoingRecord {
   const topic = topicForRecordType(recordType).name;
-  return { topic, recordType, key: keyOf(topic, value), value } as OutgoingRecord;
+  const { traceparent } = stored.metadata;
+  return { topic, recordType, key: keyOf(topic, value), value, headers: traceparent === undefined ? {} : { traceparent } } as OutgoingRecord;
 }
 
 /**
@@ -538,18 +544,18 @@ export function outgoingRecordsFor(stored: StoredOrderReleaseEvent): OutgoingRec
     case 'OrderHeld': {
       const { orderId, siteId, reasons, heldAt } = message.data;
       const recordType = 'lading.orchestration.OrderHeld';
-      return [outgoing(recordType, { meta: metaFor(stored, recordType, heldAt), orderId, siteId, reasons: avroHoldReasonsFrom(reasons) })];
+      return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, heldAt), orderId, siteId, reasons: avroHoldReasonsFrom(reasons) })];
     }
     case 'OrderReleased': {
       const { orderId, siteId, lines, releasedAt } = message.data;
       const recordType = 'lading.orchestration.OrderReleased';
-      return [outgoing(recordType, { meta: metaFor(stored, recordType, releasedAt), orderId, siteId, lines: lines.map(avroLineFrom) })];
+      return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, releasedAt), orderId, siteId, lines: lines.map(avroLineFrom) })];
     }
     case 'ReleaseOrderToWarehouse': {
       const { orderId, siteId, lines, shipTo, promisedDate, releasedAt } = message.data;
       const recordType = 'lading.commands.ReleaseOrderToWarehouse';
       return [
-        outgoing(recordType, {
+        outgoing(stored, recordType, {
           meta: metaFor(stored, recordType, releasedAt),
           orderId,
           siteId,
@@ -562,7 +568,7 @@ export function outgoingRecordsFor(stored: StoredOrderReleaseEvent): OutgoingRec
     case 'CancelWarehouseOrder': {
       const { orderId, siteId, reason, requestedAt } = message.data;
       const recordType = 'lading.commands.CancelWarehouseOrder';
-      return [outgoing(recordType, { meta: metaFor(stored, recordType, requestedAt), orderId, siteId, reason })];
+      return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, requestedAt), orderId, siteId, reason })];
     }
     case 'OrderReceived':
     case 'AmendmentDeferred':

@@ -470,6 +470,7 @@ describe('order-release mapper', () => {
               { code: 'INVALID_LINES', detail: '1 line problem(s): UNKNOWN_UNIT_OF_MEASURE' },
             ],
           },
+          headers: {},
         },
       ]);
     });
@@ -580,6 +581,15 @@ describe('order-release mapper', () => {
       ];
 
       expect(internal.flatMap((m) => outgoingRecordsFor(stored(m)))).toEqual([]);
+    });
+
+    it('given a decision recorded with a W3C traceparent, when mapped, then the traceparent rides in the Kafka headers', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+      const records = place(order).flatMap((m) => outgoingRecordsFor(stored(m, { metadata: { correlationId: 'SO-1001', traceparent } })));
+
+      expect(records.map((r) => r.headers)).toEqual([{ traceparent }, { traceparent }]);
     });
 
     it('given a decision with no inbound cause (a timer), when mapped, then causationId is null', () => {
