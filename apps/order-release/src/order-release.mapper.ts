@@ -135,9 +135,14 @@ export interface InboundCause {
   traceparent?: string;
 }
 
-/** The stored-event metadata for a decision caused by an inbound record (`traceparent` from the Kafka headers). */
-export function inboundCauseOf(meta: EventMeta, traceparent?: string): InboundCause {
-  return { correlationId: meta.correlationId, causationId: meta.eventId, occurredAt: meta.occurredAt, ...(traceparent === undefined ? {} : { traceparent }) };
+/**
+ * The stored-event metadata for a decision caused by an inbound record (`traceparent` from the
+ * Kafka headers). A credit, stock or site fact re-evaluates orders of other journeys: pass the
+ * held order's `correlationId` so its events stay on its own journey.
+ */
+export function inboundCauseOf(meta: EventMeta, options: { traceparent?: string; correlationId?: string } = {}): InboundCause {
+  const { traceparent, correlationId = meta.correlationId } = options;
+  return { correlationId, causationId: meta.eventId, occurredAt: meta.occurredAt, ...(traceparent === undefined ? {} : { traceparent }) };
 }
 
 function orderLineFrom(line: AvroOrderLine): OrderLine {
@@ -213,7 +218,7 @@ export type ErpOrderInput =
 
 /** Maps any decoded `erp.orders.v1` record (as the serde returns it, discriminated by recordType). */
 export function erpOrderInputFrom(record: ErpOrdersV1Record, traceparent?: string): ErpOrderInput {
-  const cause = inboundCauseOf(record.value.meta, traceparent);
+  const cause = inboundCauseOf(record.value.meta, { traceparent });
   switch (record.recordType) {
     case 'lading.erp.OrderPlaced':
       return { command: 'PlaceOrder', order: orderDetailsFrom(record.value), cause };

@@ -22,6 +22,7 @@ import {
   creditStandingFor,
   ERP_CANCEL_REASON_UNSTATED,
   erpOrderInputFrom,
+  inboundCauseOf,
   localTimeFrom,
   orderAmendmentFrom,
   orderDetailsFrom,
@@ -234,6 +235,13 @@ describe('order-release mapper', () => {
   });
 
   describe('inbound: credit, inventory and site facts', () => {
+    it('given a stock fact that re-evaluates a held order, when its cause is taken, then the order keeps its own journey and names the fact as cause', () => {
+      const fact = inventoryLevelChanged();
+
+      expect(inboundCauseOf(fact.meta, { correlationId: 'SO-1001' })).toEqual({ correlationId: 'SO-1001', causationId: fact.meta.eventId, occurredAt: fact.meta.occurredAt });
+      expect(inboundCauseOf(fact.meta).correlationId).toBe('BOLT-M8@US-NJ1');
+    });
+
     it('given CreditHoldPlaced and CreditHoldReleased, when mapped, then both become credit facts with tenant and hold id', () => {
       expect(creditHoldPlacedFrom(creditHoldPlaced())).toEqual({
         kind: 'CreditHoldPlaced',
