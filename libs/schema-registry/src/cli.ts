@@ -10,6 +10,16 @@ import { ensureTopics } from './topics';
 
 const schemasDir = join(repoRoot, 'schemas');
 const out = (line: string) => process.stdout.write(`${line}\n`);
+// `npm start` runs the setup commands on every start: one summary line each unless asked for detail.
+let verbose = false;
+const detail = (line: string) => {
+  if (verbose) out(line);
+};
+
+/** `a, b, c` or `a, b, c and 4 more`, so a summary line stays one line. */
+function someOf(names: readonly string[], shown = 3): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
 
 const commands: Record<string, () => Promise<number>> = {
   async codegen() {
@@ -31,13 +41,14 @@ const commands: Record<string, () => Promise<number>> = {
   async 'schemas:register'() {
     const { schemaRegistryUrl } = connectionSettings();
     const subjects = subjectsFrom(loadSchemaSet(schemasDir));
-    const results = await registerSchemas(createRegistryAdmin(schemaRegistryUrl), subjects, out);
-    const registered = results.filter((r) => r.outcome === 'registered').length;
+    const results = await registerSchemas(createRegistryAdmin(schemaRegistryUrl), subjects, detail);
+    const registered = results.filter((r) => r.outcome === 'registered').map((r) => r.subject);
     const configured = results.filter((r) => r.compatibilitySet).length;
     out(
-      registered + configured === 0
+      registered.length + configured === 0
         ? `schemas:register: all ${results.length} subjects already registered with ${LADING_COMPATIBILITY}; nothing changed`
-        : `schemas:register: ${results.length} subjects at ${schemaRegistryUrl}: ${registered} registered, ${results.length - registered} unchanged, compatibility set on ${configured}`,
+        : `schemas:register: ${results.length} subjects at ${schemaRegistryUrl}: ${registered.length} registered${registered.length > 0 ? ` (${someOf(registered)})` : ''}, ` +
+            `${results.length - registered.length} unchanged, compatibility ${LADING_COMPATIBILITY} set on ${configured}`,
     );
     return 0;
   },
@@ -67,13 +78,16 @@ const commands: Record<string, () => Promise<number>> = {
     await admin.connect();
     try {
       const result = await ensureTopics(admin);
-      for (const topic of result.created) out(`${topic}: created`);
-      for (const topic of result.reconfigured) out(`${topic}: cleanup policy / retention reset to the catalog's`);
+      for (const topic of result.created) detail(`${topic}: created`);
+      for (const topic of result.reconfigured) detail(`${topic}: cleanup policy / retention reset to the catalog's`);
+      // a mismatch fails the command, so it is always shown, whatever the verbosity
       for (const m of result.partitionMismatches) out(`${m.topic}: WARNING has ${m.actual} partitions, catalog says ${m.expected}; left unchanged (repartitioning moves keys)`);
+      const { created, reconfigured, unchanged } = result;
       out(
-        result.created.length + result.reconfigured.length === 0
-          ? `topics:create: all ${result.unchanged.length} catalog topics exist; nothing changed`
-          : `topics:create: ${result.created.length} created, ${result.reconfigured.length} reconfigured, ${result.unchanged.length} unchanged`,
+        created.length + reconfigured.length === 0
+          ? `topics:create: all ${unchanged.length} catalog topics exist; nothing changed`
+          : `topics:create: ${created.length} created${created.length > 0 ? ` (${someOf(created)})` : ''}, ` +
+              `${reconfigured.length} reconfigured${reconfigured.length > 0 ? ` (${someOf(reconfigured)})` : ''}, ${unchanged.length} unchanged`,
       );
       return result.partitionMismatches.length === 0 ? 0 : 1;
     } finally {
@@ -83,9 +97,10 @@ const commands: Record<string, () => Promise<number>> = {
 };
 
 export async function main(argv: string[]): Promise<void> {
+  verbose = argv.includes('--verbose') || argv.includes('-v');
   const command = commands[argv[0] ?? ''];
   if (!command) {
-    process.stderr.write(`usage: contracts <${Object.keys(commands).join('|')}>\n`);
+    process.stderr.write(`usage: contracts <${Object.keys(commands).join('|')}> [--verbose]\n`);
     process.exitCode = 2;
     return;
   }

@@ -1,0 +1,625 @@
+import { HoldReasonCodeSymbols, UnitOfMeasureSymbols, type ErpOrdersV1Record, type UnitOfMeasure as AvroUnitOfMeasure } from '@lading/contracts';
+import { foldEvents } from '@lading/decider';
+import { NonRetriableError } from '@lading/errors';
+import {
+  orderRelease,
+  type HoldReason,
+  type HoldReasonCode,
+  type OrderDetails,
+  type OrderHeld,
+  type OrderReleaseCommand,
+  type OrderReleaseMessage,
+  type ReleaseContext,
+  type ReleaseLine,
+  UNITS_OF_MEASURE,
+} from '@lading/order-release-domain';
+import {
+  AVRO_HOLD_REASON_CODE,
+  avroUnitOfMeasure,
+  cancelOrderFrom,
+  creditHoldPlacedFrom,
+  creditHoldReleasedFrom,
+  creditStandingFor,
+  ERP_CANCEL_REASON_UNSTATED,
+  erpOrderInputFrom,
+  inboundCauseOf,
+  localTimeFrom,
+  orderAmendmentFrom,
+  orderDetailsFrom,
+  outgoingRecordsFor,
+  publishedEventId,
+  releaseFactFrom,
+  releaseTriggerFor,
+  siteReadinessOf,
+  siteStatusFrom,
+  stockLevelFrom,
+  stockPositionOf,
+  unitOfMeasureFrom,
+  uuidV5,
+  type OutgoingRecord,
+  type StockLevelFact,
+} from './order-release.mapper';
+import {
+  creditHoldPlaced,
+  creditHoldReleased,
+  HOUR_MS,
+  inventoryLevelChanged,
+  line,
+  NOW,
+  orderAmended,
+  orderCancelled,
+  orderPlaced,
+  stored,
+  TENANT,
+  warehouseStatusChanged,
+} from './order-release.mapper.fixtures';
+
+const UUID_V5 = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** A context built only from facts the mapper produced, as the app builds it from its read models. */
+function contextFromFacts(order: OrderDetails, overrides: Partial<ReleaseContext> = {}): ReleaseContext {
+  const site = siteStatusFrom(warehouseStatusChanged());
+  const bolts = stockLevelFrom(inventoryLevelChanged());
+  const nuts = stockLevelFrom(inventoryLevelChanged({ sku: 'NUT-M8', onHand: { value: 10, unit: 'CASE' }, allocated: { value: 0, unit: 'CASE' } }));
+  return {
+    credit: creditStandingFor([], order),
+    site: siteReadinessOf(site, { operatingDay: '2026-01-15', count: 10 }),
+    inventory: { 'BOLT-M8': stockPositionOf(bolts, 0, 0), 'NUT-M8': stockPositionOf(nuts, 0, 0) },
+    ...overrides,
+  };
+}
+
+function decide(command: OrderReleaseCommand, history: OrderReleaseMessage[] = []): OrderReleaseMessage[] {
+  return orderRelease.decide(command, foldEvents(orderRelease, history), { now: NOW });
+}
+
+function place(order: OrderDetails, context: ReleaseContext = contextFromFacts(order)): OrderReleaseMessage[] {
+  return decide({ type: 'PlaceOrder', data: { order, context } });
+}
+
+function holdOf(messages: OrderReleaseMessage[]): OrderHeld['data'] | undefined {
+  return messages.find((m): m is OrderHeld => m.type === 'OrderHeld')?.data;
+}
+
+function reasonOf<C extends HoldReasonCode>(messages: OrderReleaseMessage[], code: C): Extract<HoldReason, { code: C }> | undefined {
+  return holdOf(messages)?.reasons.find((r): r is Extract<HoldReason, { code: C }> => r.code === code);
+}
+
+function recordsOf(messages: OrderReleaseMessage[]): OutgoingRecord[] {
+  return messages.flatMap((message, i) => outgoingRecordsFor(stored(message, { eventId: `0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a3${i}` })));
+}
+
+const bolts = (quantity: number, lineNumbers = [1]): ReleaseLine => ({ sku: 'BOLT-M8', quantity, unitOfMeasure: 'EA', lineNumbers });
+
+describe('order-release mapper', () => {
+  describe('inbound: ERP orders → command payloads', () => {
+    it('given an OrderPlaced, when mapped, then the order carries tenant, revision 0, placement time, UTC promise date and ship-complete', () => {
+      const order = orderDetailsFrom(orderPlaced());
+
+      expect(order).toEqual({
+        orderId: 'SO-1001',
+        tenantId: TENANT,
+        customerId: 'CUST-42',
+        siteId: 'US-NJ1',
+        revision: 0,
+        placedAt: '2026-01-15T14:59:58.000Z',
+        promisedDate: '2026-01-20',
+        fulfilment: 'SHIP_COMPLETE',
+        shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+        lines: [
+          { lineNumber: 1, sku: 'BOLT-M8', quantity: 5, unitOfMeasure: 'EA' },
+          { lineNumber: 2, sku: 'NUT-M8', quantity: 2, unitOfMeasure: 'CS' },
+        ],
+      });
+    });
+
+    it('given a valid OrderPlaced and ready facts, when the decider runs on the mapped order, then it releases the order', () => {
+      const order = orderDetailsFrom(orderPlaced());
+
+      const messages = place(order);
+
+      expect(messages.map((m) => m.type)).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+    });
+
+    it.each([
+      ['EACH', 'EA'],
+      ['CASE', 'CS'],
+      ['PALLET', 'PL'],
+      ['KILOGRAM', 'KG'],
+      ['POUND', 'LB'],
+      ['METRE', 'M'],
+    ] as const)('given the Avro unit %s, when mapped, then the domain unit is %s', (avro, domain) => {
+      expect(unitOfMeasureFrom(avro)).toBe(domain);
+      expect(avroUnitOfMeasure(domain)).toBe(avro);
+    });
+
+    it('given every Avro unit symbol, when mapped, then each is a domain unit or kept as the symbol itself', () => {
+      for (const symbol of UnitOfMeasureSymbols) {
+        const mapped = unitOfMeasureFrom(symbol);
+        expect(mapped in UNITS_OF_MEASURE || mapped === symbol).toBe(true);
+      }
+    });
+
+    it.each(['LITRE', 'UNKNOWN'] as const)('given a line in %s (no domain unit), when the decider runs, then the order is held INVALID_LINES / UNKNOWN_UNIT_OF_MEASURE, not dropped', (unit) => {
+      const order = orderDetailsFrom(orderPlaced({ lines: [line(1, 'BOLT-M8', 5), line(2, 'OIL-5', 3, unit)] }));
+
+      expect(order.lines[1]).toEqual({ lineNumber: 2, sku: 'OIL-5', quantity: 3, unitOfMeasure: unit });
+      expect(reasonOf(place(order), 'INVALID_LINES')?.problems).toEqual([{ lineNumber: 2, sku: 'OIL-5', problem: 'UNKNOWN_UNIT_OF_MEASURE' }]);
+    });
+
+    it('given a fractional quantity of a discrete unit, when the decider runs, then the order is held INVALID_LINES / FRACTIONAL_QUANTITY', () => {
+      const order = orderDetailsFrom(orderPlaced({ lines: [line(1, 'BOLT-M8', 2.5)] }));
+
+      expect(reasonOf(place(order), 'INVALID_LINES')?.problems).toEqual([{ lineNumber: 1, sku: 'BOLT-M8', problem: 'FRACTIONAL_QUANTITY' }]);
+    });
+
+    it('given an OrderPlaced without lines, when the decider runs, then the order is held INVALID_LINES / NO_LINES', () => {
+      const order = orderDetailsFrom(orderPlaced({ lines: [] }));
+
+      expect(reasonOf(place(order), 'INVALID_LINES')?.problems).toEqual([{ lineNumber: null, problem: 'NO_LINES' }]);
+    });
+
+    it('given a ship-to without addressee, when mapped and decided, then the name is blank and the order is held INVALID_ADDRESS', () => {
+      const record = orderPlaced();
+      const order = orderDetailsFrom(orderPlaced({ shipTo: { ...record.shipTo, name: null } }));
+
+      expect(order.shipTo.name).toBe('');
+      expect(reasonOf(place(order), 'INVALID_ADDRESS')?.problems).toEqual([{ field: 'name', problem: 'MISSING' }]);
+    });
+
+    it('given a ship-to with every optional part, when mapped, then line2, region and postal code are kept', () => {
+      const order = orderDetailsFrom(orderPlaced({ shipTo: { name: 'Dock 4', line1: 'Kai 1', line2: 'Tor 2', city: 'Hamburg', region: 'HH', postalCode: '20457', countryCode: 'DE' } }));
+
+      expect(order.shipTo).toEqual({ name: 'Dock 4', line1: 'Kai 1', line2: 'Tor 2', city: 'Hamburg', region: 'HH', postalCode: '20457', countryCode: 'DE' });
+    });
+
+    it('given a timestamp JS cannot represent, when mapped, then a non-retriable INVALID_TIMESTAMP error names the field (dead-lettered, not a crash loop)', () => {
+      const map = () => orderDetailsFrom(orderPlaced({ promisedDeliveryAt: 9e15 }));
+
+      expect(map).toThrow(NonRetriableError);
+      expect(map).toThrow(/promisedDeliveryAt/);
+    });
+
+    it('given an OrderAmended, when mapped, then the revision is the amendment number, every field is replaced and the assigned site is reported', () => {
+      const { amendment, assignedSiteId } = orderAmendmentFrom(orderAmended({ siteId: 'US-PA2' }));
+
+      expect(assignedSiteId).toBe('US-PA2');
+      expect(amendment).toEqual({
+        orderId: 'SO-1001',
+        revision: 1,
+        amendedAt: '2026-01-15T14:59:59.000Z',
+        changes: {
+          lines: [{ lineNumber: 1, sku: 'BOLT-M8', quantity: 8, unitOfMeasure: 'EA' }],
+          shipTo: { name: 'Harbor Hardware', line1: '14 Dock St', line2: 'Gate 3', city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+          promisedDate: '2026-01-22',
+        },
+      });
+    });
+
+    it('given a held placement, when the first amendment arrives and then again, then the decider applies it once (placement is revision 0)', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const history = place(order, contextFromFacts(order, { credit: { customerId: 'CUST-42', onHold: true } }));
+      const { amendment } = orderAmendmentFrom(orderAmended());
+      const context = contextFromFacts(order, { credit: { customerId: 'CUST-42', onHold: true } });
+
+      const first = decide({ type: 'AmendOrder', data: { amendment, context } }, history);
+      const redelivered = decide({ type: 'AmendOrder', data: { amendment, context } }, [...history, ...first]);
+
+      expect(first[0]).toMatchObject({ type: 'OrderAmended', data: { revision: 1 } });
+      expect(redelivered).toEqual([]);
+    });
+
+    it('given an OrderCancelled with and without a reason, when mapped, then the cancel carries the ERP reason or says none was given', () => {
+      expect(cancelOrderFrom(orderCancelled())).toEqual({ orderId: 'SO-1001', reason: 'customer changed mind', cancelledAt: '2026-01-15T14:59:58.000Z' });
+      expect(cancelOrderFrom(orderCancelled({ reason: null })).reason).toBe(ERP_CANCEL_REASON_UNSTATED);
+    });
+
+    it('given any erp.orders.v1 record, when mapped, then the command is named and the cause is the inbound event id', () => {
+      const records: ErpOrdersV1Record[] = [
+        { recordType: 'lading.erp.OrderPlaced', value: orderPlaced() },
+        { recordType: 'lading.erp.OrderAmended', value: orderAmended() },
+        { recordType: 'lading.erp.OrderCancelled', value: orderCancelled() },
+      ];
+
+      const inputs = records.map((r) => erpOrderInputFrom(r, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'));
+
+      expect(inputs.map((i) => i.command)).toEqual(['PlaceOrder', 'AmendOrder', 'CancelOrder']);
+      expect(inputs.map((i) => i.cause.causationId)).toEqual(records.map((r) => r.value.meta.eventId));
+      expect(inputs[0].cause).toEqual({
+        correlationId: 'SO-1001',
+        causationId: records[0].value.meta.eventId,
+        occurredAt: records[0].value.meta.occurredAt,
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      });
+    });
+  });
+
+  describe('inbound: credit, inventory and site facts', () => {
+    it('given a stock fact that re-evaluates a held order, when its cause is taken, then the order keeps its own journey and names the fact as cause', () => {
+      const fact = inventoryLevelChanged();
+
+      expect(inboundCauseOf(fact.meta, { correlationId: 'SO-1001' })).toEqual({ correlationId: 'SO-1001', causationId: fact.meta.eventId, occurredAt: fact.meta.occurredAt });
+      expect(inboundCauseOf(fact.meta).correlationId).toBe('BOLT-M8@US-NJ1');
+    });
+
+    it('given CreditHoldPlaced and CreditHoldReleased, when mapped, then both become credit facts with tenant and hold id', () => {
+      expect(creditHoldPlacedFrom(creditHoldPlaced())).toEqual({
+        kind: 'CreditHoldPlaced',
+        tenantId: TENANT,
+        customerId: 'CUST-42',
+        holdId: 'H-7',
+        orderId: null,
+        reason: 'invoice 991 overdue',
+        occurredAt: '2026-01-15T14:59:58.000Z',
+      });
+      expect(creditHoldReleasedFrom(creditHoldReleased({ orderId: 'SO-1001' }))).toEqual({
+        kind: 'CreditHoldReleased',
+        tenantId: TENANT,
+        customerId: 'CUST-42',
+        holdId: 'H-7',
+        orderId: 'SO-1001',
+        occurredAt: '2026-01-15T14:59:58.000Z',
+      });
+    });
+
+    it('given holds in force, when the standing of an order is read, then a customer-wide hold or one on this order counts, others do not', () => {
+      const order = { tenantId: TENANT, customerId: 'CUST-42', orderId: 'SO-1001' };
+      const wide = creditHoldPlacedFrom(creditHoldPlaced());
+      const onThisOrder = creditHoldPlacedFrom(creditHoldPlaced({ orderId: 'SO-1001' }));
+      const onAnotherOrder = creditHoldPlacedFrom(creditHoldPlaced({ orderId: 'SO-2002' }));
+      const otherTenant = { ...wide, tenantId: 'globex' };
+      const otherCustomer = { ...wide, customerId: 'CUST-7' };
+
+      expect(creditStandingFor([wide], order)).toEqual({ customerId: 'CUST-42', onHold: true });
+      expect(creditStandingFor([onThisOrder], order).onHold).toBe(true);
+      expect(creditStandingFor([onAnotherOrder, otherTenant, otherCustomer], order).onHold).toBe(false);
+      expect(creditStandingFor([], order).onHold).toBe(false);
+    });
+
+    it('given a credit hold in force, when the decider runs on the mapped standing, then the order is held CREDIT_HOLD', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const credit = creditStandingFor([creditHoldPlacedFrom(creditHoldPlaced())], order);
+
+      expect(reasonOf(place(order, contextFromFacts(order, { credit })), 'CREDIT_HOLD')).toMatchObject({ customerId: 'CUST-42' });
+    });
+
+    it('given an InventoryLevelChanged, when mapped, then on hand, allocated and the domain unit are kept per sku@site', () => {
+      expect(stockLevelFrom(inventoryLevelChanged())).toEqual({
+        tenantId: TENANT,
+        siteId: 'US-NJ1',
+        sku: 'BOLT-M8',
+        onHand: 120,
+        allocated: 20,
+        unitOfMeasure: 'EA',
+        changeReason: 'receipt',
+        occurredAt: '2026-01-15T14:59:58.000Z',
+      });
+    });
+
+    it('given a stock level, when the position is built, then available is on hand minus allocated minus unallocated reservations, never negative', () => {
+      const level = stockLevelFrom(inventoryLevelChanged());
+
+      expect(stockPositionOf(level, 30, 4)).toEqual({ available: 70, awaitedByOlderOrders: 4, unitOfMeasure: 'EA' });
+      expect(stockPositionOf(level, 500, 0).available).toBe(0);
+      expect(stockPositionOf(undefined, 0, 0)).toEqual({ available: 0, awaitedByOlderOrders: 0 });
+    });
+
+    it('given measured stock, when the position is built, then decimals are kept to 3 places', () => {
+      const level = stockLevelFrom(inventoryLevelChanged({ onHand: { value: 10.3, unit: 'KILOGRAM' }, allocated: { value: 0.1, unit: 'KILOGRAM' } }));
+
+      expect(stockPositionOf(level, 0.1, 0)).toEqual({ available: 10.1, awaitedByOlderOrders: 0, unitOfMeasure: 'KG' });
+    });
+
+    it('given stock kept in LITRE, when an order for the SKU in EA is decided, then it is held INVALID_LINES / UNIT_NOT_STOCKED', () => {
+      const order = orderDetailsFrom(orderPlaced({ lines: [line(1, 'BOLT-M8', 5)] }));
+      const level = stockLevelFrom(inventoryLevelChanged({ onHand: { value: 120, unit: 'LITRE' }, allocated: { value: 0, unit: 'LITRE' } }));
+
+      expect(level.unitOfMeasure).toBe('LITRE');
+      const messages = place(order, contextFromFacts(order, { inventory: { 'BOLT-M8': stockPositionOf(level, 0, 0) } }));
+      expect(reasonOf(messages, 'INVALID_LINES')?.problems).toEqual([{ lineNumber: 1, sku: 'BOLT-M8', problem: 'UNIT_NOT_STOCKED' }]);
+    });
+
+    it('given on hand and allocated in different units, when mapped, then the unit is MIXED and orders for the SKU are held UNIT_NOT_STOCKED', () => {
+      const mixed = stockLevelFrom(inventoryLevelChanged({ allocated: { value: 2, unit: 'CASE' } }));
+      const nothingAllocated = stockLevelFrom(inventoryLevelChanged({ allocated: { value: 0, unit: 'UNKNOWN' } }));
+      const order = orderDetailsFrom(orderPlaced({ lines: [line(1, 'BOLT-M8', 5)] }));
+
+      expect(mixed.unitOfMeasure).toBe('MIXED(EA,CS)');
+      expect(nothingAllocated.unitOfMeasure).toBe('EA');
+      const messages = place(order, contextFromFacts(order, { inventory: { 'BOLT-M8': stockPositionOf(mixed, 0, 0) } }));
+      expect(reasonOf(messages, 'INVALID_LINES')?.problems).toEqual([{ lineNumber: 1, sku: 'BOLT-M8', problem: 'UNIT_NOT_STOCKED' }]);
+    });
+
+    it('given a WarehouseStatusChanged, when mapped, then zone, window (midnight to cut-off), capacity and the WMS count are kept', () => {
+      expect(siteStatusFrom(warehouseStatusChanged())).toEqual({
+        tenantId: TENANT,
+        siteId: 'US-NJ1',
+        status: 'OPEN',
+        timeZone: 'America/New_York',
+        releaseWindow: { opensAt: '00:00', cutOff: '15:00' },
+        dailyCapacity: 100,
+        ordersAcceptedToday: 10,
+        occurredAt: '2026-01-15T14:59:58.000Z',
+      });
+    });
+
+    it.each([
+      [0, '00:00'],
+      [15 * HOUR_MS + 30 * 60_000, '15:30'],
+      [23 * HOUR_MS + 59 * 60_000 + 59_999, '23:59'],
+      [-1, 'invalid(-1ms)'],
+      [24 * HOUR_MS, `invalid(${24 * HOUR_MS}ms)`],
+    ])('given a cut-off of %i ms after local midnight, when mapped, then the local time is %s', (millis, expected) => {
+      expect(localTimeFrom(millis)).toBe(expected);
+    });
+
+    it('given a site fact, when readiness is built, then it carries the releases order-release counted for the operating day', () => {
+      const fact = siteStatusFrom(warehouseStatusChanged());
+
+      expect(siteReadinessOf(fact, { operatingDay: '2026-01-15', count: 3 })).toEqual({
+        siteId: 'US-NJ1',
+        timeZone: 'America/New_York',
+        status: 'OPEN',
+        releaseWindow: { opensAt: '00:00', cutOff: '15:00' },
+        dailyCapacity: 100,
+        releasedOrders: { operatingDay: '2026-01-15', count: 3 },
+      });
+    });
+
+    it('given a site that reports UNKNOWN status or never reported, when decided, then the order is held UNKNOWN_SITE', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const unknownStatus = siteReadinessOf(siteStatusFrom(warehouseStatusChanged({ status: 'UNKNOWN' })), { operatingDay: '2026-01-15', count: 0 });
+
+      expect(unknownStatus).toBeUndefined();
+      expect(reasonOf(place(order, contextFromFacts(order, { site: unknownStatus })), 'UNKNOWN_SITE')).toMatchObject({ siteId: 'US-NJ1' });
+      expect(siteReadinessOf(undefined, { operatingDay: '2026-01-15', count: 0 })).toBeUndefined();
+    });
+
+    it.each([
+      ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }],
+      ['a cut-off outside the day', { cutOffLocalTime: 25 * HOUR_MS }],
+    ])('given a site with %s, when decided, then the order is held UNKNOWN_SITE (not a crash)', (_what, overrides) => {
+      const order = orderDetailsFrom(orderPlaced());
+      const site = siteReadinessOf(siteStatusFrom(warehouseStatusChanged(overrides)), { operatingDay: '2026-01-15', count: 0 });
+
+      expect(reasonOf(place(order, contextFromFacts(order, { site })), 'UNKNOWN_SITE')?.message).toMatch(/invalid time zone or release window/);
+    });
+
+    it('given a closed site, when decided, then the order is held WAREHOUSE_CLOSED', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const site = siteReadinessOf(siteStatusFrom(warehouseStatusChanged({ status: 'CLOSED' })), { operatingDay: '2026-01-15', count: 0 });
+
+      expect(reasonOf(place(order, contextFromFacts(order, { site })), 'WAREHOUSE_CLOSED')).toBeDefined();
+    });
+
+    it('given a site past its local cut-off, when decided, then the order is held PAST_CUT_OFF until local midnight', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const site = siteReadinessOf(siteStatusFrom(warehouseStatusChanged({ cutOffLocalTime: 9 * HOUR_MS })), { operatingDay: '2026-01-15', count: 0 });
+
+      // 10:00 in New York, cut-off 09:00: the next window opens at 00:00 EST = 05:00Z
+      expect(reasonOf(place(order, contextFromFacts(order, { site })), 'PAST_CUT_OFF')?.nextWindowOpensAt).toBe('2026-01-16T05:00:00.000Z');
+    });
+
+    it('given a cut-off at midnight, when decided at any hour, then the window is open around the clock', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const site = siteReadinessOf(siteStatusFrom(warehouseStatusChanged({ cutOffLocalTime: 0 })), { operatingDay: '2026-01-15', count: 0 });
+
+      expect(holdOf(place(order, contextFromFacts(order, { site })))).toBeUndefined();
+    });
+
+    it('given a site at capacity for the day, when decided, then the order is held NO_CAPACITY', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const site = siteReadinessOf(siteStatusFrom(warehouseStatusChanged({ dailyOrderCapacity: 10 })), { operatingDay: '2026-01-15', count: 10 });
+
+      expect(reasonOf(place(order, contextFromFacts(order, { site })), 'NO_CAPACITY')).toMatchObject({ dailyCapacity: 10, operatingDay: '2026-01-15' });
+    });
+
+    it('given any credit, inventory or site record, when mapped to a fact, then its trigger names the held orders it concerns', () => {
+      const facts = [
+        releaseFactFrom({ recordType: 'lading.erp.CreditHoldPlaced', value: creditHoldPlaced() }),
+        releaseFactFrom({ recordType: 'lading.erp.CreditHoldReleased', value: creditHoldReleased() }),
+        releaseFactFrom({ recordType: 'lading.wms.InventoryLevelChanged', value: inventoryLevelChanged() }),
+        releaseFactFrom({ recordType: 'lading.wms.WarehouseStatusChanged', value: warehouseStatusChanged() }),
+      ];
+
+      expect(facts.map((f) => f.kind)).toEqual(['CreditHoldPlaced', 'CreditHoldReleased', 'StockLevel', 'SiteStatus']);
+      expect(facts.map(releaseTriggerFor)).toEqual([
+        { kind: 'CREDIT_CHANGED', tenantId: TENANT, customerId: 'CUST-42', onHold: true },
+        { kind: 'CREDIT_CHANGED', tenantId: TENANT, customerId: 'CUST-42', onHold: false },
+        { kind: 'INVENTORY_CHANGED', tenantId: TENANT, siteId: 'US-NJ1', sku: 'BOLT-M8' },
+        { kind: 'SITE_STATUS_CHANGED', siteId: 'US-NJ1' },
+      ]);
+      expect((facts[2] as StockLevelFact).onHand).toBe(120);
+    });
+  });
+
+  describe('outbound: stored decider messages → Kafka records', () => {
+    it('given the RFC 4122 DNS example, when a v5 uuid is derived, then it matches the published value', () => {
+      expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    });
+
+    it('given a stored event published twice, when mapped, then the event id is the same v5 uuid; another event or record type gives another', () => {
+      const id = publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37', 'lading.orchestration.OrderHeld');
+
+      expect(id).toMatch(UUID_V5);
+      expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37', 'lading.orchestration.OrderHeld')).toBe(id);
+      expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a38', 'lading.orchestration.OrderHeld')).not.toBe(id);
+      expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37', 'lading.orchestration.OrderReleased')).not.toBe(id);
+    });
+
+    it('given an OrderHeld, when mapped, then one OrderHeld record on the order-release topic, keyed by order, with full meta and every reason', () => {
+      const order = orderDetailsFrom(orderPlaced({ lines: [line(1, 'BOLT-M8', 5, 'LITRE')] }));
+      const credit = { customerId: 'CUST-42', onHold: true };
+      const heldMessage = place(order, contextFromFacts(order, { credit })).find((m) => m.type === 'OrderHeld')!;
+      const event = stored(heldMessage);
+
+      const records = outgoingRecordsFor(event);
+
+      expect(records).toEqual([
+        {
+          topic: 'orchestration.order-release.v1',
+          recordType: 'lading.orchestration.OrderHeld',
+          key: 'SO-1001',
+          value: {
+            meta: {
+              eventId: publishedEventId(event.eventId, 'lading.orchestration.OrderHeld'),
+              tenantId: TENANT,
+              correlationId: 'SO-1001',
+              causationId: 'a3c1e4f0-1d2b-4c5d-8e6f-7a8b9c0d1e2f',
+              occurredAt: NOW.getTime(),
+              recordedAt: Date.parse('2026-01-15T15:00:00.125Z'),
+              sourceSystem: 'ORDER_RELEASE',
+              schemaVersion: 1,
+            },
+            orderId: 'SO-1001',
+            siteId: 'US-NJ1',
+            reasons: [
+              { code: 'CREDIT_HOLD', detail: 'customer CUST-42 is on credit hold' },
+              { code: 'INVALID_LINES', detail: '1 line problem(s): UNKNOWN_UNIT_OF_MEASURE' },
+            ],
+          },
+          headers: {},
+        },
+      ]);
+    });
+
+    it('given every domain hold reason code, when mapped, then each has an Avro symbol other than UNKNOWN; NO_CAPACITY is WAREHOUSE_AT_CAPACITY', () => {
+      const domainCodes: HoldReasonCode[] = ['CREDIT_HOLD', 'INVALID_LINES', 'INVALID_ADDRESS', 'INSUFFICIENT_INVENTORY', 'UNKNOWN_SITE', 'WAREHOUSE_CLOSED', 'PAST_CUT_OFF', 'NO_CAPACITY'];
+
+      expect(Object.keys(AVRO_HOLD_REASON_CODE).sort()).toEqual([...domainCodes].sort());
+      for (const code of domainCodes) {
+        expect(HoldReasonCodeSymbols).toContain(AVRO_HOLD_REASON_CODE[code]);
+        expect(AVRO_HOLD_REASON_CODE[code]).not.toBe('UNKNOWN');
+      }
+      expect(AVRO_HOLD_REASON_CODE.NO_CAPACITY).toBe('WAREHOUSE_AT_CAPACITY');
+      expect(new Set(Object.values(AVRO_HOLD_REASON_CODE)).size).toBe(domainCodes.length);
+    });
+
+    it('given a release decided from a mapped order, when its messages are mapped, then OrderReleased and ReleaseOrderToWarehouse records follow', () => {
+      const order = orderDetailsFrom(orderPlaced());
+
+      const records = recordsOf(place(order));
+
+      expect(records.map((r) => [r.topic, r.recordType, r.key])).toEqual([
+        ['orchestration.order-release.v1', 'lading.orchestration.OrderReleased', 'SO-1001'],
+        ['wms.commands.v1', 'lading.commands.ReleaseOrderToWarehouse', 'SO-1001'],
+      ]);
+      const command = records[1];
+      if (command.recordType !== 'lading.commands.ReleaseOrderToWarehouse') throw new Error('expected the warehouse command');
+      expect(command.value).toMatchObject({
+        orderId: 'SO-1001',
+        siteId: 'US-NJ1',
+        lines: [
+          { lineNumber: 1, sku: 'BOLT-M8', quantity: { value: 5, unit: 'EACH' }, unitPrice: null },
+          { lineNumber: 2, sku: 'NUT-M8', quantity: { value: 2, unit: 'CASE' }, unitPrice: null },
+        ],
+        shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+        promisedDeliveryAt: Date.parse('2026-01-20T00:00:00.000Z'),
+      });
+      expect(command.value.meta.sourceSystem).toBe('ORDER_RELEASE');
+    });
+
+    it('given ERP lines merged into one release line, when mapped, then the Avro line has the first ERP line number and the summed quantity', () => {
+      const records = outgoingRecordsFor(
+        stored({
+          type: 'OrderReleased',
+          data: {
+            orderId: 'SO-1001',
+            tenantId: TENANT,
+            customerId: 'CUST-42',
+            siteId: 'US-NJ1',
+            releaseNumber: 1,
+            warehouseOrderId: 'SO-1001-R1',
+            lines: [bolts(10, [2, 5])],
+            backordered: [],
+            operatingDay: '2026-01-15',
+            releasedAt: NOW.toISOString(),
+          },
+        }),
+      );
+
+      expect(records[0].value).toMatchObject({ lines: [{ lineNumber: 2, sku: 'BOLT-M8', quantity: { value: 10, unit: 'EACH' } }] });
+    });
+
+    it('given a warehouse command without promised date, when mapped, then the promise is the release instant', () => {
+      const [record] = outgoingRecordsFor(
+        stored({
+          type: 'ReleaseOrderToWarehouse',
+          data: {
+            warehouseOrderId: 'SO-1001-R1',
+            orderId: 'SO-1001',
+            tenantId: TENANT,
+            customerId: 'CUST-42',
+            siteId: 'US-NJ1',
+            shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+            lines: [bolts(5)],
+            partial: false,
+            releasedAt: NOW.toISOString(),
+          },
+        }),
+      );
+
+      expect(record.value).toMatchObject({ promisedDeliveryAt: NOW.getTime() });
+    });
+
+    it('given a cancel after release, when mapped, then a CancelWarehouseOrder command goes to the WMS and the domain OrderCancelled publishes nothing', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const history = place(order);
+      const cancel = cancelOrderFrom(orderCancelled());
+
+      const records = recordsOf(decide({ type: 'CancelOrder', data: cancel }, history));
+
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({
+        topic: 'wms.commands.v1',
+        recordType: 'lading.commands.CancelWarehouseOrder',
+        key: 'SO-1001',
+        value: { orderId: 'SO-1001', siteId: 'US-NJ1', reason: 'customer changed mind', meta: { occurredAt: NOW.getTime() } },
+      });
+    });
+
+    it('given the internal-only events, when mapped, then nothing is published', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const internal: OrderReleaseMessage[] = [
+        { type: 'OrderReceived', data: { order, receivedAt: NOW.toISOString() } },
+        { type: 'AmendmentDeferred', data: { amendment: orderAmendmentFrom(orderAmended()).amendment, deferredAt: NOW.toISOString() } },
+        { type: 'OrderAmended', data: { orderId: 'SO-1001', revision: 1, changes: {}, amendedAt: NOW.toISOString(), recordedAt: NOW.toISOString() } },
+        { type: 'AmendmentRefused', data: { orderId: 'SO-1001', revision: 1, reason: 'ALREADY_RELEASED', message: 'released', refusedAt: NOW.toISOString() } },
+        { type: 'OrderCancelled', data: { orderId: 'SO-1001', reason: 'x', stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt: NOW.toISOString() } },
+      ];
+
+      expect(internal.flatMap((m) => outgoingRecordsFor(stored(m)))).toEqual([]);
+    });
+
+    it('given a decision recorded with a W3C traceparent, when mapped, then the traceparent rides in the Kafka headers', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+      const records = place(order).flatMap((m) => outgoingRecordsFor(stored(m, { metadata: { correlationId: 'SO-1001', traceparent } })));
+
+      expect(records.map((r) => r.headers)).toEqual([{ traceparent }, { traceparent }]);
+    });
+
+    it('given a decision with no inbound cause (a timer), when mapped, then causationId is null', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const heldMessage = place(order, contextFromFacts(order, { credit: { customerId: 'CUST-42', onHold: true } })).find((m) => m.type === 'OrderHeld')!;
+
+      const [record] = outgoingRecordsFor(stored(heldMessage, { metadata: { correlationId: 'SO-1001' } }));
+
+      expect(record.value.meta.causationId).toBeNull();
+    });
+
+    it('given a stored event whose type disagrees with its payload, when mapped, then a non-retriable EVENT_TYPE_MISMATCH is thrown', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const event = stored({ type: 'OrderReceived', data: { order, receivedAt: NOW.toISOString() } }, { eventType: 'OrderReleased' });
+
+      expect(() => outgoingRecordsFor(event)).toThrow(expect.objectContaining({ code: 'EVENT_TYPE_MISMATCH' }));
+    });
+
+    it('given a release line in packs (PK), which the contract has no symbol for, when mapped, then UNIT_NOT_IN_CONTRACT is thrown rather than a wrong unit', () => {
+      expect(() => avroUnitOfMeasure('PK')).toThrow(expect.objectContaining({ code: 'UNIT_NOT_IN_CONTRACT' }));
+      const symbols: readonly AvroUnitOfMeasure[] = UnitOfMeasureSymbols;
+      expect(symbols).not.toContain('PACK');
+    });
+  });
+});
