@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
 import {
   initialState,
   orderRelease,
@@ -16,7 +17,7 @@ import {
   type ReleaseFact,
 } from '../order-release.mapper';
 import { creditHoldPlaced, creditHoldReleased, inventoryLevelChanged, line, meta, NOW, orderPlaced, TENANT, warehouseStatusChanged } from '../order-release.mapper.fixtures';
-import { migrateOrderRelease } from './migrate';
+import { migrateOrderRelease, orderReleaseMigrations } from './migrate';
 import { createReleaseReadModels, type ReleaseReadModels } from './release-read-models';
 import type { Queryable } from './schema';
 
@@ -118,6 +119,34 @@ describe('order-release read models on PostgreSQL', () => {
       const tables = (await pool.query(`select table_name from information_schema.tables where table_schema = $1 order by table_name`, [schema])).rows.map((r) => r.table_name);
       expect(again).toEqual([]);
       expect(tables).toEqual(['credit_holds', 'held_orders', 'order_release_migrations', 'reservations', 'site_day_releases', 'site_readiness', 'stock_levels']);
+    });
+
+    it('given the migration run by TypeORM itself, then our runner finds nothing to do, and TypeORM sees our runner\'s history as complete', async () => {
+      const typeormSchema = await createTestSchema('order_release_typeorm');
+      const dataSource = (target: string) =>
+        new DataSource({
+          type: 'postgres',
+          url: testDatabaseUrl(),
+          schema: target,
+          migrationsTableName: 'order_release_migrations',
+          migrations: orderReleaseMigrations(target),
+          logging: false,
+        });
+      const byTypeorm = dataSource(typeormSchema.schema);
+      const ofOurRunner = dataSource(schema);
+      try {
+        await byTypeorm.initialize();
+        await ofOurRunner.initialize();
+        const ran = await byTypeorm.runMigrations({ transaction: 'all' });
+
+        expect(ran.map((m) => m.name)).toEqual(['OrderReleaseReadModels1764400000000']);
+        expect(await migrateOrderRelease(pool, typeormSchema.schema)).toEqual([]);
+        expect(await ofOurRunner.showMigrations()).toBe(false);
+      } finally {
+        await byTypeorm.destroy().catch(() => undefined);
+        await ofOurRunner.destroy().catch(() => undefined);
+        await typeormSchema.drop();
+      }
     });
 
     it('given an invalid schema name, when migrating, then it is refused before any SQL', async () => {
