@@ -49,6 +49,7 @@ export function orderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
     shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
     promisedDeliveryAt: Date.parse('2026-01-20T17:00:00.000Z'),
     orderTotal: { amount: '129.90', currency: 'USD' },
+    fulfilmentPolicy: 'SHIP_COMPLETE',
     ...overrides,
   };
 }

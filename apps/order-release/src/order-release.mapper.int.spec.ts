@@ -10,7 +10,7 @@ import {
 } from '@lading/contracts';
 import { foldEvents } from '@lading/decider';
 import { orderRelease, type HoldReason, type OrderDetails, type OrderReleaseCommand, type OrderReleaseMessage, type ReleaseContext } from '@lading/order-release-domain';
-import { createAvroSerde, createRegistryAdmin, registerSchemas, SchemaValidationError, subjectFor } from '@lading/schema-registry';
+import { avroType, createAvroSerde, createRegistryAdmin, registerSchemas, SchemaValidationError, subjectFor } from '@lading/schema-registry';
 import { testSchemaRegistryUrl, uniqueName } from '@lading/testing';
 import {
   cancelOrderFrom,
@@ -162,6 +162,30 @@ describe('order-release mapper through the real serde and registry', () => {
   });
 
   describe('inbound', () => {
+    it('given an ALLOW_PARTIAL OrderPlaced as the consumer decodes it, when mapped and decided short of stock, then part is released and the rest backordered', async () => {
+      const record = await asConsumed<ErpOrdersV1Record>('erp.orders.v1', { recordType: 'lading.erp.OrderPlaced', value: orderPlaced({ fulfilmentPolicy: 'ALLOW_PARTIAL', lines: [line(1, 'BOLT-M8', 8)] }) });
+      const input = erpOrderInputFrom(record);
+      if (input.command !== 'PlaceOrder') throw new Error('expected a placement');
+
+      const messages = decide({ type: 'PlaceOrder', data: { order: input.order, context: readyContext(input.order, { inventory: { 'BOLT-M8': { available: 5, awaitedByOlderOrders: 0 } } }) } });
+
+      expect(input.order.fulfilment).toBe('ALLOW_PARTIAL');
+      expect(messages.map((m) => m.type)).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse', 'OrderHeld']);
+    });
+
+    it('given an OrderPlaced written by a v1 ERP adapter (no fulfilmentPolicy), when read with this build\'s schema, then the order is ship-complete', () => {
+      const current = recordSchemas['lading.erp.OrderPlaced'] as { fields: { name: string }[] };
+      const v1 = { ...current, fields: current.fields.filter((f) => f.name !== 'fulfilmentPolicy') };
+      const writer = avroType(v1);
+      const reader = avroType(current);
+      const { fulfilmentPolicy: _dropped, ...v1Value } = orderPlaced();
+
+      const read = reader.fromBuffer(writer.toBuffer(v1Value), reader.createResolver(writer));
+
+      expect(read.fulfilmentPolicy).toBe('SHIP_COMPLETE');
+      expect(orderDetailsFrom(read).fulfilment).toBe('SHIP_COMPLETE');
+    });
+
     it('given ERP order records as the consumer decodes them, when mapped, then the decider takes them: place (held for a LITRE line), amend, cancel', async () => {
       const placed = await asConsumed<ErpOrdersV1Record>('erp.orders.v1', {
         recordType: 'lading.erp.OrderPlaced',

@@ -9,6 +9,7 @@ import {
   type ErpCreditV1Record,
   type ErpOrdersV1Record,
   type EventMeta,
+  type FulfilmentPolicy as AvroFulfilmentPolicy,
   type HoldReasonCode as AvroHoldReasonCode,
   type InventoryLevelChanged,
   type OrderAmended as ErpOrderAmended,
@@ -19,6 +20,7 @@ import {
   type SiteStatus,
   type UnitOfMeasure as AvroUnitOfMeasure,
   type WarehouseStatusChanged,
+  type WmsFulfilmentV1Record,
   type WmsInventoryV1Record,
   type WmsSitesV1Record,
 } from '@lading/contracts';
@@ -27,6 +29,7 @@ import { NonRetriableError } from '@lading/errors';
 import type {
   CancelOrder,
   CreditStanding,
+  FulfilmentPolicy,
   HoldReason,
   HoldReasonCode,
   LocalDate,
@@ -120,10 +123,19 @@ function promisedDateFrom(epochMillis: number): LocalDate {
 export const ERP_PLACEMENT_REVISION = 0;
 
 /**
- * The ERP contract carries no fulfilment policy, so every ERP order is ship-complete: it goes to
- * the warehouse whole or not at all (and so as exactly one warehouse order).
+ * Avro fulfilment policy → the domain's. A producer before OrderPlaced v2 sends none (the reader
+ * default is SHIP_COMPLETE); UNKNOWN (a policy added after this build) is taken as SHIP_COMPLETE,
+ * the policy that never splits an order the ERP may not want split.
  */
-export const ERP_FULFILMENT_POLICY = 'SHIP_COMPLETE' as const;
+const DOMAIN_FULFILMENT_POLICY_OF: Readonly<Record<AvroFulfilmentPolicy, FulfilmentPolicy>> = {
+  UNKNOWN: 'SHIP_COMPLETE',
+  SHIP_COMPLETE: 'SHIP_COMPLETE',
+  ALLOW_PARTIAL: 'ALLOW_PARTIAL',
+};
+
+export function fulfilmentPolicyFrom(policy: AvroFulfilmentPolicy): FulfilmentPolicy {
+  return DOMAIN_FULFILMENT_POLICY_OF[policy] ?? 'SHIP_COMPLETE';
+}
 
 /** What the decider's metadata records about the inbound message that caused a decision. */
 export interface InboundCause {
@@ -172,7 +184,7 @@ export function orderDetailsFrom(record: ErpOrderPlaced): OrderDetails {
     revision: ERP_PLACEMENT_REVISION,
     placedAt: isoInstant(record.meta.occurredAt, 'meta.occurredAt'),
     promisedDate: promisedDateFrom(record.promisedDeliveryAt),
-    fulfilment: ERP_FULFILMENT_POLICY,
+    fulfilment: fulfilmentPolicyFrom(record.fulfilmentPolicy),
     shipTo: shipToFrom(record.shipTo),
     lines: record.lines.map(orderLineFrom),
   };
@@ -409,6 +421,33 @@ export function releaseTriggerFor(fact: ReleaseFact): ReleaseTrigger {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Inbound: WMS fulfilment progress
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A step the WMS reports for a warehouse order. `warehouseOrderId` is the id order-release sent
+ * on ReleaseOrderToWarehouse (echoed by the WMS); null when a WMS before the v2 contracts does
+ * not echo it, and then the order's warehouse orders are matched by `orderId`.
+ */
+export interface WarehouseProgressFact {
+  kind: 'WarehouseOrderAccepted' | 'OrderPicked' | 'OrderPacked' | 'OrderShipped';
+  tenantId: string;
+  orderId: string;
+  siteId: string;
+  warehouseOrderId: string | null;
+  occurredAt: string;
+}
+
+/** Maps any decoded `wms.fulfilment.v1` record. Acceptance is what hands a reservation over to the WMS (`markHandedOver`). */
+export function warehouseProgressFrom(record: WmsFulfilmentV1Record): WarehouseProgressFact {
+  const { meta, orderId, siteId, warehouseOrderId } = record.value;
+  const kind = record.recordType.slice('lading.wms.'.length) as WarehouseProgressFact['kind'];
+  // an empty id is no id: matching by it would hand over nothing and hide the acceptance
+  const id = typeof warehouseOrderId === 'string' && warehouseOrderId.length > 0 ? warehouseOrderId : null;
+  return { kind, tenantId: meta.tenantId, orderId, siteId, warehouseOrderId: id, occurredAt: isoInstant(meta.occurredAt, 'meta.occurredAt') };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Outbound: stored decider messages → Kafka records
 // ---------------------------------------------------------------------------------------------
 
@@ -557,7 +596,7 @@ export function outgoingRecordsFor(stored: StoredOrderReleaseEvent): OutgoingRec
       return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, releasedAt), orderId, siteId, lines: lines.map(avroLineFrom) })];
     }
     case 'ReleaseOrderToWarehouse': {
-      const { orderId, siteId, lines, shipTo, promisedDate, releasedAt } = message.data;
+      const { orderId, siteId, lines, shipTo, promisedDate, releasedAt, warehouseOrderId } = message.data;
       const recordType = 'lading.commands.ReleaseOrderToWarehouse';
       return [
         outgoing(stored, recordType, {
@@ -567,13 +606,14 @@ export function outgoingRecordsFor(stored: StoredOrderReleaseEvent): OutgoingRec
           lines: lines.map(avroLineFrom),
           shipTo: avroAddressFrom(shipTo),
           promisedDeliveryAt: promisedDeliveryAt(promisedDate, releasedAt),
+          warehouseOrderId,
         }),
       ];
     }
     case 'CancelWarehouseOrder': {
-      const { orderId, siteId, reason, requestedAt } = message.data;
+      const { orderId, siteId, reason, requestedAt, warehouseOrderId } = message.data;
       const recordType = 'lading.commands.CancelWarehouseOrder';
-      return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, requestedAt), orderId, siteId, reason })];
+      return [outgoing(stored, recordType, { meta: metaFor(stored, recordType, requestedAt), orderId, siteId, reason, warehouseOrderId })];
     }
     case 'OrderReceived':
     case 'AmendmentDeferred':

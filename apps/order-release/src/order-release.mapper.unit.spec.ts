@@ -22,6 +22,7 @@ import {
   creditStandingFor,
   ERP_CANCEL_REASON_UNSTATED,
   erpOrderInputFrom,
+  fulfilmentPolicyFrom,
   inboundCauseOf,
   localTimeFrom,
   orderAmendmentFrom,
@@ -36,6 +37,7 @@ import {
   stockPositionOf,
   unitOfMeasureFrom,
   uuidV5,
+  warehouseProgressFrom,
   type OutgoingRecord,
   type StockLevelFact,
 } from './order-release.mapper';
@@ -51,6 +53,7 @@ import {
   orderPlaced,
   stored,
   TENANT,
+  meta,
   warehouseStatusChanged,
 } from './order-release.mapper.fixtures';
 
@@ -93,7 +96,7 @@ const bolts = (quantity: number, lineNumbers = [1]): ReleaseLine => ({ sku: 'BOL
 
 describe('order-release mapper', () => {
   describe('inbound: ERP orders → command payloads', () => {
-    it('given an OrderPlaced, when mapped, then the order carries tenant, revision 0, placement time, UTC promise date and ship-complete', () => {
+    it('given an OrderPlaced, when mapped, then the order carries tenant, revision 0, placement time, UTC promise date and its fulfilment policy', () => {
       const order = orderDetailsFrom(orderPlaced());
 
       expect(order).toEqual({
@@ -111,6 +114,42 @@ describe('order-release mapper', () => {
           { lineNumber: 2, sku: 'NUT-M8', quantity: 2, unitOfMeasure: 'CS' },
         ],
       });
+    });
+
+    it.each([
+      ['SHIP_COMPLETE', 'SHIP_COMPLETE'],
+      ['ALLOW_PARTIAL', 'ALLOW_PARTIAL'],
+      // a policy added after this build must not split an order the ERP may not want split
+      ['UNKNOWN', 'SHIP_COMPLETE'],
+    ] as const)('given an OrderPlaced with fulfilment policy %s, when mapped, then the order is %s', (avro, domain) => {
+      expect(fulfilmentPolicyFrom(avro)).toBe(domain);
+      expect(orderDetailsFrom(orderPlaced({ fulfilmentPolicy: avro })).fulfilment).toBe(domain);
+    });
+
+    it('given an ALLOW_PARTIAL OrderPlaced short of stock, when decided and mapped, then the warehouse gets what is in stock under warehouse order R1 and the rest is backordered', () => {
+      const order = orderDetailsFrom(orderPlaced({ fulfilmentPolicy: 'ALLOW_PARTIAL', lines: [line(1, 'BOLT-M8', 150), line(2, 'NUT-M8', 2, 'CASE')] }));
+
+      const messages = place(order);
+
+      expect(messages.map((m) => m.type)).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse', 'OrderHeld']);
+      expect(holdOf(messages)).toMatchObject({ backorder: true, heldLines: [{ sku: 'BOLT-M8', quantity: 50 }] });
+      const command = recordsOf(messages).find((r) => r.recordType === 'lading.commands.ReleaseOrderToWarehouse');
+      expect(command?.value).toMatchObject({
+        warehouseOrderId: 'SO-1001-R1',
+        lines: [
+          { sku: 'BOLT-M8', quantity: { value: 100, unit: 'EACH' } },
+          { sku: 'NUT-M8', quantity: { value: 2, unit: 'CASE' } },
+        ],
+      });
+    });
+
+    it('given the same order SHIP_COMPLETE, when decided, then nothing is released and it is held for inventory', () => {
+      const order = orderDetailsFrom(orderPlaced({ fulfilmentPolicy: 'SHIP_COMPLETE', lines: [line(1, 'BOLT-M8', 150)] }));
+
+      const messages = place(order);
+
+      expect(messages.map((m) => m.type)).toEqual(['OrderReceived', 'OrderHeld']);
+      expect(holdOf(messages)).toMatchObject({ backorder: false, reasons: [expect.objectContaining({ code: 'INSUFFICIENT_INVENTORY' })] });
     });
 
     it('given a valid OrderPlaced and ready facts, when the decider runs on the mapped order, then it releases the order', () => {
@@ -433,6 +472,37 @@ describe('order-release mapper', () => {
     });
   });
 
+  describe('inbound: WMS fulfilment progress', () => {
+    const wmsMeta = meta({ eventId: 'c3c1e4f0-1d2b-4c5d-8e6f-7a8b9c0d1e2f', occurredAt: Date.parse('2026-01-15T15:05:00.000Z') }, 'WMS');
+
+    it('given a WarehouseOrderAccepted echoing the warehouse order id, when mapped, then the fact names that warehouse order', () => {
+      const fact = warehouseProgressFrom({ recordType: 'lading.wms.WarehouseOrderAccepted', value: { meta: wmsMeta, orderId: 'SO-1001', siteId: 'US-NJ1', warehouseOrderId: 'SO-1001-R2' } });
+
+      expect(fact).toEqual({ kind: 'WarehouseOrderAccepted', tenantId: TENANT, orderId: 'SO-1001', siteId: 'US-NJ1', warehouseOrderId: 'SO-1001-R2', occurredAt: '2026-01-15T15:05:00.000Z' });
+    });
+
+    it('given a WarehouseOrderAccepted with an empty warehouse order id, when mapped, then the id is null so the app matches by order id', () => {
+      expect(warehouseProgressFrom({ recordType: 'lading.wms.WarehouseOrderAccepted', value: { meta: wmsMeta, orderId: 'SO-1001', siteId: 'US-NJ1', warehouseOrderId: '' } }).warehouseOrderId).toBeNull();
+    });
+
+    it('given picked, packed and shipped events with and without a warehouse order id, when mapped, then each keeps its kind and the id or null', () => {
+      const facts = [
+        warehouseProgressFrom({ recordType: 'lading.wms.OrderPicked', value: { meta: wmsMeta, orderId: 'SO-1001', siteId: 'US-NJ1', lines: [line(1, 'BOLT-M8', 5)], warehouseOrderId: 'SO-1001-R1' } }),
+        warehouseProgressFrom({ recordType: 'lading.wms.OrderPacked', value: { meta: wmsMeta, orderId: 'SO-1001', siteId: 'US-NJ1', packages: [], warehouseOrderId: null } }),
+        warehouseProgressFrom({
+          recordType: 'lading.wms.OrderShipped',
+          value: { meta: wmsMeta, orderId: 'SO-1001', siteId: 'US-NJ1', shipmentId: null, carrierId: null, trackingNumbers: [], warehouseOrderId: 'SO-1001-R1' },
+        }),
+      ];
+
+      expect(facts.map((f) => [f.kind, f.warehouseOrderId])).toEqual([
+        ['OrderPicked', 'SO-1001-R1'],
+        ['OrderPacked', null],
+        ['OrderShipped', 'SO-1001-R1'],
+      ]);
+    });
+  });
+
   describe('outbound: stored decider messages → Kafka records', () => {
     it('given the RFC 4122 DNS example, when a v5 uuid is derived, then it matches the published value', () => {
       expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
@@ -515,6 +585,7 @@ describe('order-release mapper', () => {
         ],
         shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
         promisedDeliveryAt: Date.parse('2026-01-20T00:00:00.000Z'),
+        warehouseOrderId: 'SO-1001-R1',
       });
       expect(command.value.meta.sourceSystem).toBe('ORDER_RELEASE');
     });
@@ -574,7 +645,7 @@ describe('order-release mapper', () => {
         topic: 'wms.commands.v1',
         recordType: 'lading.commands.CancelWarehouseOrder',
         key: 'SO-1001',
-        value: { orderId: 'SO-1001', siteId: 'US-NJ1', reason: 'customer changed mind', meta: { occurredAt: NOW.getTime() } },
+        value: { orderId: 'SO-1001', siteId: 'US-NJ1', warehouseOrderId: 'SO-1001-R1', reason: 'customer changed mind', meta: { occurredAt: NOW.getTime() } },
       });
     });
 

@@ -63,6 +63,7 @@ function orderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
     lines: [line(1, 'A-100', 3), line(2, 'B-200', 1)],
     shipTo: { name: 'Ada Lovelace', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE' },
     promisedDeliveryAt: Date.UTC(2026, 10, 30, 18),
+    fulfilmentPolicy: 'SHIP_COMPLETE',
     orderTotal: { amount: '-1234567.8912', currency: 'EUR' },
     ...overrides,
   };

@@ -37,6 +37,8 @@ export interface CancelWarehouseOrder {
   siteId: string;
   /** Why (e.g. cancelled in the ERP). */
   reason: string | null;
+  /** The warehouse order to stop (as sent on ReleaseOrderToWarehouse.warehouseOrderId); null means every warehouse order of the order (and from producers before version 2). */
+  warehouseOrderId: string | null;
 }
 
 /** Command to the TMS: create a return label so the customer can send goods back. */
@@ -115,6 +117,8 @@ export interface ReleaseOrderToWarehouse {
   shipTo: Address;
   /** Promise to the customer (epoch milliseconds, UTC), for warehouse prioritisation. */
   promisedDeliveryAt: number;
+  /** Lading's id for this warehouse order (`<orderId>-R<n>`; a partially shipped order is released as several). The WMS echoes it on WarehouseOrderAccepted and the fulfilment events. Null only from producers before version 2. */
+  warehouseOrderId: string | null;
 }
 
 /** A postal address a shipment can be delivered to. */
@@ -301,6 +305,11 @@ export interface CreditHoldReleased {
   orderId: string | null;
 }
 
+/** How an order may be fulfilled: SHIP_COMPLETE goes to the warehouse whole or not at all; ALLOW_PARTIAL releases what is in stock and backorders the rest as further warehouse orders. UNKNOWN is the reader default for policies added later (order-release treats it as SHIP_COMPLETE). */
+export type FulfilmentPolicy = 'UNKNOWN' | 'SHIP_COMPLETE' | 'ALLOW_PARTIAL';
+/** Symbols of FulfilmentPolicy, in schema order; the first is the reader default. */
+export const FulfilmentPolicySymbols: readonly FulfilmentPolicy[] = ['UNKNOWN', 'SHIP_COMPLETE', 'ALLOW_PARTIAL'];
+
 /** ERP: an order was changed before shipping. Carries the complete new lines, address and promise (not a delta), so a consumer that missed an earlier amendment still converges. */
 export interface OrderAmended {
   /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
@@ -347,6 +356,8 @@ export interface OrderPlaced {
   promisedDeliveryAt: number;
   /** Order total, where the ERP sends it. */
   orderTotal: Money | null;
+  /** Ship complete or allow partial shipments. Producers on version 1 send none: readers see SHIP_COMPLETE. */
+  fulfilmentPolicy: FulfilmentPolicy;
 }
 
 /** Returns: goods were damaged in transit; a claim is filed against the carrier. */
@@ -782,6 +793,8 @@ export interface OrderPacked {
   siteId: string;
   /** Packages with weight and dimensions; freight options are priced from them. */
   packages: Package[];
+  /** The warehouse order this concerns, as ReleaseOrderToWarehouse.warehouseOrderId named it; null when the WMS does not know it (orders released before version 2 of that command). */
+  warehouseOrderId: string | null;
 }
 
 /** WMS: all lines of an order were picked. */
@@ -794,6 +807,8 @@ export interface OrderPicked {
   siteId: string;
   /** Picked quantities per line; may be short of the ordered quantity. */
   lines: OrderLine[];
+  /** The warehouse order this concerns, as ReleaseOrderToWarehouse.warehouseOrderId named it; null when the WMS does not know it (orders released before version 2 of that command). */
+  warehouseOrderId: string | null;
 }
 
 /** WMS: the packages of an order left the warehouse with the carrier. */
@@ -810,6 +825,8 @@ export interface OrderShipped {
   carrierId: string | null;
   /** Carrier tracking numbers of the packages. */
   trackingNumbers: string[];
+  /** The warehouse order this concerns, as ReleaseOrderToWarehouse.warehouseOrderId named it; null when the WMS does not know it (orders released before version 2 of that command). */
+  warehouseOrderId: string | null;
 }
 
 /** WMS: returned goods were inspected; decides refund, credit memo or carrier claim. */
@@ -857,7 +874,7 @@ export interface WarehouseOrderAccepted {
   orderId: string;
   /** Warehouse site. */
   siteId: string;
-  /** The WMS's own id for the order. */
+  /** The warehouse order accepted: ReleaseOrderToWarehouse.warehouseOrderId echoed when the command carried one, else the WMS's own id for the order. Required since version 1, so it stays a plain string (making it nullable would break version-1 readers). */
   warehouseOrderId: string;
 }
 

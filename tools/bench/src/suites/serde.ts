@@ -15,6 +15,7 @@ function orderPlaced(i: number): OrderPlaced {
     shipTo: { name: 'Bench', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE' },
     promisedDeliveryAt: Date.now() + 86_400_000,
     orderTotal: { amount: '59.97', currency: 'EUR' },
+    fulfilmentPolicy: 'SHIP_COMPLETE',
   };
 }
 
