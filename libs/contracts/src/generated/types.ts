@@ -878,7 +878,7 @@ export interface WarehouseOrderAccepted {
   warehouseOrderId: string;
 }
 
-/** WMS: a site opened, closed, or changed its cut-off time or capacity. Carries the full status, so the latest event per site is the truth. */
+/** WMS: a site opened, closed, or changed its release window (opening, cut-off) or capacity. Carries the full status, so the latest event per site is the truth. */
 export interface WarehouseStatusChanged {
   /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
   meta: EventMeta;
@@ -888,6 +888,8 @@ export interface WarehouseStatusChanged {
   status: SiteStatus;
   /** Daily cut-off in site local time (milliseconds after local midnight); orders released after it ship the next working day. */
   cutOffLocalTime: number;
+  /** When the daily release window opens, in site local time (milliseconds after local midnight, like cutOffLocalTime). An opening after the cut-off means the window crosses midnight (a night shift: 14:00 to 02:00). Null from producers before version 2 and from sites without one: the window opens at local midnight. */
+  releaseWindowOpensAt: number | null;
   /** IANA time zone of the site, e.g. Europe/Berlin; cut-off is evaluated in it. */
   timeZone: string;
   /** How many orders the site can ship per day. */
