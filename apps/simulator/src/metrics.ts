@@ -18,7 +18,7 @@ export function createSimulatorMetrics(): SimulatorMetrics {
     commandsHandled: new Counter({ name: 'lading_simulator_commands_handled_total', help: 'Commands the simulated WMS took from wms.commands.v1, by record type', labelNames: ['record_type'], registers: [registry] }),
     commandsIgnored: new Counter({
       name: 'lading_simulator_commands_ignored_total',
-      help: 'Commands the simulated WMS did not act on: another tenant, a redelivery, undecodable, not simulated',
+      help: 'Commands the simulated WMS did not act on: another tenant, a redelivery, a warehouse order it already has, a cancel for an order or warehouse order it does not know, undecodable, not simulated',
       labelNames: ['reason'],
       registers: [registry],
     }),

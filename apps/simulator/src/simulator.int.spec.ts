@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
-import { keyOf, type OrderPlaced, type ReleaseOrderToWarehouse, type WmsFulfilmentV1Record } from '@lading/contracts';
+import { keyOf, type OrderPlaced, type ReleaseOrderToWarehouse, type WarehouseStatusChanged, type WmsFulfilmentV1Record } from '@lading/contracts';
 import { createAvroSerde, ensureTopics } from '@lading/schema-registry';
 import { testKafka, testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
 import { loadConfig } from './config';
@@ -61,6 +61,7 @@ describe('simulator on the real broker', () => {
   it('places orders on erp.orders.v1 and answers a release with accepted, picked, packed, shipped', async () => {
     const orders = await collect<OrderPlaced>('erp.orders.v1');
     const fulfilment = await collect<WmsFulfilmentV1Record['value']>('wms.fulfilment.v1');
+    const sites = await collect<WarehouseStatusChanged>('wms.sites.v1');
     const config = loadConfig(
       ['--tenant-prefix', prefix, '--wms-group', uniqueName('sim-wms'), '--http-port', '0', '--tenants', '2', '--seed', '7'],
       {
@@ -89,21 +90,30 @@ describe('simulator on the real broker', () => {
     for (const { value } of placed) {
       expect(value.meta).toMatchObject({ correlationId: value.orderId, sourceSystem: 'ERP', causationId: null });
       expect(value.lines.length).toBeGreaterThan(0);
+      expect(['SHIP_COMPLETE', 'ALLOW_PARTIAL']).toContain(value.fulfilmentPolicy);
     }
+    // The night shift's window crosses midnight: its opening is published beside its cut-off.
+    const nightShift = await waitUntil('US-IL1 status published', () => sites.find((r) => r.value.siteId === 'US-IL1'));
+    expect(nightShift.value).toMatchObject({ releaseWindowOpensAt: 14 * 3_600_000, cutOffLocalTime: 2 * 3_600_000 });
 
     const order = placed[0].value;
     const release: ReleaseOrderToWarehouse = {
-      meta: { eventId: randomUUID(), tenantId: order.meta.tenantId, correlationId: order.orderId, causationId: order.meta.eventId, occurredAt: Date.now(), recordedAt: null, sourceSystem: 'ORDER_RELEASE', schemaVersion: 1 },
+      meta: { eventId: randomUUID(), tenantId: order.meta.tenantId, correlationId: order.orderId, causationId: order.meta.eventId, occurredAt: Date.now(), recordedAt: null, sourceSystem: 'ORDER_RELEASE', schemaVersion: 2 },
       orderId: order.orderId,
       siteId: order.siteId,
       lines: order.lines,
       shipTo: order.shipTo,
       promisedDeliveryAt: order.promisedDeliveryAt,
+      warehouseOrderId: `${order.orderId}-R1`,
     };
+    // The same warehouse order released again under a new event id must not become a second one.
+    const resent: ReleaseOrderToWarehouse = { ...release, meta: { ...release.meta, eventId: randomUUID() } };
     await producer.send({
       topic: 'wms.commands.v1',
       acks: -1,
-      messages: [{ key: keyOf('wms.commands.v1', release), value: await serde.encode('wms.commands.v1', 'lading.commands.ReleaseOrderToWarehouse', release) }],
+      messages: await Promise.all(
+        [release, resent].map(async (command) => ({ key: keyOf('wms.commands.v1', command), value: await serde.encode('wms.commands.v1', 'lading.commands.ReleaseOrderToWarehouse', command) })),
+      ),
     });
 
     const answers = await waitUntil(
@@ -115,12 +125,16 @@ describe('simulator on the real broker', () => {
       { timeoutMs: 30_000 },
     );
     expect(answers.map((r) => r.recordType)).toEqual(['lading.wms.WarehouseOrderAccepted', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped']);
-    for (const { value } of answers) expect(value.meta).toMatchObject({ tenantId: order.meta.tenantId, correlationId: order.orderId, causationId: release.meta.eventId, sourceSystem: 'WMS' });
+    for (const { value } of answers) {
+      expect(value.meta).toMatchObject({ tenantId: order.meta.tenantId, correlationId: order.orderId, causationId: release.meta.eventId, sourceSystem: 'WMS' });
+      expect(value.warehouseOrderId).toBe(`${order.orderId}-R1`);
+    }
 
-    const view = (await (await fetch(`${base}/wms/orders?tenantId=${order.meta.tenantId}`)).json()) as { orderId: string; status: string }[];
-    expect(view).toEqual([expect.objectContaining({ orderId: order.orderId, status: 'SHIPPED' })]);
+    const view = (await (await fetch(`${base}/wms/orders?tenantId=${order.meta.tenantId}`)).json()) as { orderId: string; warehouseOrderId: string; status: string }[];
+    expect(view).toEqual([expect.objectContaining({ orderId: order.orderId, warehouseOrderId: `${order.orderId}-R1`, status: 'SHIPPED' })]);
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/lading_simulator_commands_handled_total\{record_type="lading.commands.ReleaseOrderToWarehouse"\} 1/);
+    expect(metrics).toMatch(/lading_simulator_commands_handled_total\{record_type="lading.commands.ReleaseOrderToWarehouse"\} 1\n/);
+    expect(metrics).toMatch(/lading_simulator_commands_ignored_total\{reason="known_warehouse_order"\} 1\n/);
     expect(metrics).toMatch(/lading_simulator_facts_published_total\{system="ERP",record_type="lading.erp.OrderPlaced"\} 6/);
     expect(logs.some((line) => JSON.parse(line).msg === 'simulator started')).toBe(true);
   });

@@ -115,6 +115,7 @@ export function erpRecordFor(published: SimulatedFact<ErpFact>, occurredAt: numb
           shipTo: toContractAddress(fact.shipTo),
           promisedDeliveryAt: promisedDeliveryAt(fact.promisedDate),
           orderTotal: null,
+          fulfilmentPolicy: fact.fulfilment,
         },
       };
     }
@@ -162,6 +163,8 @@ export interface ReleasedWarehouseOrder {
   /** The release command's meta: answers continue its journey and name it as their cause. */
   commandEventId: string;
   correlationId: string;
+  tenantId: string;
+  orderId: string;
   /** The contract lines released, in command order (the WMS answers line by line in that order). */
   lines: OrderLine[];
 }
@@ -210,6 +213,9 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
             siteId: fact.siteId,
             status: fact.status,
             cutOffLocalTime: localTimeMillis(fact.releaseWindow.cutOff),
+            // Always stated, even 00:00: a reader that falls back to midnight for null would be
+            // right by luck only, and a night shift (14:00–02:00) needs it to be right at all.
+            releaseWindowOpensAt: localTimeMillis(fact.releaseWindow.opensAt),
             timeZone: fact.timeZone,
             dailyOrderCapacity: fact.dailyCapacity,
             ordersReleasedToday: context.ordersReleasedToday(tenantId, fact.siteId),
@@ -242,6 +248,8 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
     case 'OrderPacked':
     case 'OrderShipped': {
       const released = context.warehouseOrder(fact.warehouseOrderId);
+      // Every answer names the warehouse order it is about: Lading's id when the release carried one.
+      const { warehouseOrderId } = fact;
       const journey = {
         ...base,
         eventId,
@@ -251,11 +259,11 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
       };
       if (fact.type === 'WarehouseOrderAccepted') {
         const recordType = 'lading.wms.WarehouseOrderAccepted';
-        return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, warehouseOrderId: fact.warehouseOrderId } }] };
+        return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, warehouseOrderId } }] };
       }
       if (fact.type === 'WarehouseOrderPicked') {
         const recordType = 'lading.wms.OrderPicked';
-        return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, lines: pickedLines(fact.lines, released) } }] };
+        return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, lines: pickedLines(fact.lines, released), warehouseOrderId } }] };
       }
       if (fact.type === 'OrderPacked') {
         const recordType = 'lading.wms.OrderPacked';
@@ -269,6 +277,7 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
                 orderId: fact.orderId,
                 siteId: fact.siteId,
                 packages: fact.packages.map((p) => ({ packageId: p.packageId, weight: p.weightKg, weightUnit: 'KG', length: p.lengthCm, width: p.widthCm, height: p.heightCm, lengthUnit: 'CM' })),
+                warehouseOrderId,
               },
             },
           ],
@@ -281,7 +290,7 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
             topic: 'wms.fulfilment.v1',
             recordType,
             // No TMS booking reaches the simulated WMS: no shipment or carrier; the package ids stand in for tracking numbers.
-            value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, shipmentId: null, carrierId: null, trackingNumbers: [...fact.packageIds] },
+            value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, shipmentId: null, carrierId: null, trackingNumbers: [...fact.packageIds], warehouseOrderId },
           },
         ],
       };
@@ -294,7 +303,17 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
 
 // --- commands, the way back ----------------------------------------------------------------------
 
-/** A release command as the WMS model takes it; the WMS names the warehouse order itself. */
+/**
+ * The warehouse order a release becomes: the id Lading gave it, so every answer can echo it.
+ * Only a release from a producer before contract version 2 carries none; the WMS then names it
+ * itself, `<orderId>-W<n>` for the order's n-th release (a backorder is released again under the
+ * same order id).
+ */
+export function warehouseOrderIdFor(value: ReleaseOrderToWarehouse, releasedBefore: number): string {
+  return value.warehouseOrderId ?? `${value.orderId}-W${releasedBefore + 1}`;
+}
+
+/** A release command as the WMS model takes it, for the warehouse order `warehouseOrderIdFor` named. */
 export function releaseCommandFrom(value: ReleaseOrderToWarehouse, warehouseOrderId: string, catalogueUnit: (sku: string) => string | undefined): ReleaseOrderToWarehouseCommand {
   return {
     type: 'ReleaseOrderToWarehouse',
@@ -306,7 +325,14 @@ export function releaseCommandFrom(value: ReleaseOrderToWarehouse, warehouseOrde
   };
 }
 
-/** A cancel names the order, not a warehouse order: it cancels each one the order was released as. */
+/**
+ * The warehouse orders a cancel stops, out of those the order was released as. A cancel that
+ * names one stops exactly that one — the others of a partially shipped order go on — and none
+ * when it is not one of this order's; a cancel without one (before contract version 2) stops
+ * them all.
+ */
 export function cancelCommandsFrom(value: CancelWarehouseOrder, warehouseOrderIds: readonly string[]): CancelWarehouseOrderCommand[] {
-  return warehouseOrderIds.map((warehouseOrderId) => ({ type: 'CancelWarehouseOrder', warehouseOrderId, orderId: value.orderId, tenantId: value.meta.tenantId, siteId: value.siteId }));
+  const named = value.warehouseOrderId;
+  const cancelled = named === null ? warehouseOrderIds : warehouseOrderIds.filter((id) => id === named);
+  return cancelled.map((warehouseOrderId) => ({ type: 'CancelWarehouseOrder', warehouseOrderId, orderId: value.orderId, tenantId: value.meta.tenantId, siteId: value.siteId }));
 }

@@ -8,6 +8,7 @@ import {
   promisedDeliveryAt,
   releaseCommandFrom,
   toContractUnit,
+  warehouseOrderIdFor,
   wmsRecordsFor,
   type WmsMappingContext,
 } from './simulator.mapper';
@@ -48,10 +49,22 @@ describe('simulator mapper', () => {
         occurredAt: 123,
         recordedAt: null,
         sourceSystem: 'ERP',
-        schemaVersion: 1,
+        // OrderPlaced gained its fulfilment policy in version 2.
+        schemaVersion: record.recordType === 'lading.erp.OrderPlaced' ? 2 : 1,
       });
       expect(record.topic).toBe(published.fact.type.startsWith('CreditHold') ? 'erp.credit.v1' : 'erp.orders.v1');
     }
+  });
+
+  it('publishes each order’s fulfilment policy as the ERP drew it', () => {
+    const placed = erp.filter((f) => f.fact.type === 'OrderPlaced');
+    const policies = placed.map((published) => {
+      const record = erpRecordFor(published, 0);
+      if (record.recordType !== 'lading.erp.OrderPlaced' || published.fact.type !== 'OrderPlaced') throw new Error('not a placement');
+      expect(record.value.fulfilmentPolicy).toBe(published.fact.fulfilment);
+      return record.value.fulfilmentPolicy;
+    });
+    expect(new Set(policies)).toEqual(new Set(['SHIP_COMPLETE', 'ALLOW_PARTIAL']));
   });
 
   it('is deterministic for a seed: the same records, in the same order per key', () => {
@@ -78,6 +91,16 @@ describe('simulator mapper', () => {
     expect(records[0].value).toMatchObject({ status: 'OPEN', dailyOrderCapacity: expect.any(Number), ordersReleasedToday: 12 });
   });
 
+  it('states each site’s whole release window, a night shift’s opening after its cut-off included', () => {
+    const wms = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z' });
+    const windows = new Map<string, unknown>();
+    for (const site of wms.start().filter((f) => f.fact.type === 'SiteStatusChanged'))
+      for (const record of wmsRecordsFor(site, context).records)
+        if (record.recordType === 'lading.wms.WarehouseStatusChanged') windows.set(record.value.siteId, { opensAt: record.value.releaseWindowOpensAt, cutOff: record.value.cutOffLocalTime });
+    expect(windows.get('US-IL1')).toEqual({ opensAt: 14 * 3_600_000, cutOff: 2 * 3_600_000 });
+    expect(windows.get('GB-MK1')).toEqual({ opensAt: 6 * 3_600_000, cutOff: 14.5 * 3_600_000 });
+  });
+
   it('answers a release on its journey: picked lines keep the released line numbers and units', () => {
     const wms = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z', shortageRate: 0, outOfStockRate: 0 });
     wms.start();
@@ -86,21 +109,32 @@ describe('simulator mapper', () => {
     const released = {
       commandEventId: '6f1c2e1a-0000-4000-8000-000000000001',
       correlationId: 'ORDER-1',
+      tenantId: tenant.tenantId,
+      orderId: 'ORDER-1',
       lines: [{ lineNumber: 30, sku: item.sku, quantity: { value: 2, unit: toContractUnit(item.unitOfMeasure) }, unitPrice: null }],
     };
     const meta = { eventId: released.commandEventId, tenantId: tenant.tenantId, correlationId: 'ORDER-1', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 1 };
-    const command = releaseCommandFrom(
-      { meta, orderId: 'ORDER-1', siteId: 'DE-HAM', lines: released.lines, shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' }, promisedDeliveryAt: 0 },
-      'ORDER-1-W1',
-      (sku) => tenant.catalogue.find((i) => i.sku === sku)?.unitOfMeasure,
-    );
+    const release = {
+      meta,
+      orderId: 'ORDER-1',
+      siteId: 'DE-HAM',
+      lines: released.lines,
+      shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' },
+      promisedDeliveryAt: 0,
+      warehouseOrderId: 'ORDER-1-R2',
+    };
+    const command = releaseCommandFrom(release, warehouseOrderIdFor(release, 0), (sku) => tenant.catalogue.find((i) => i.sku === sku)?.unitOfMeasure);
+    expect(command.warehouseOrderId).toBe('ORDER-1-R2');
     expect(command.lines).toEqual([{ sku: item.sku, quantity: 2, unitOfMeasure: item.unitOfMeasure }]);
     wms.handle(command, '2026-03-02T08:00:00.000Z');
     const facts = wms.advanceTo('2026-03-03T08:00:00.000Z');
-    const withJourney = { ...context, warehouseOrder: (id: string) => (id === 'ORDER-1-W1' ? released : undefined) };
+    const withJourney = { ...context, warehouseOrder: (id: string) => (id === 'ORDER-1-R2' ? released : undefined) };
     const fulfilment = facts.filter((f) => f.key === 'ORDER-1').flatMap((f) => wmsRecordsFor(f, withJourney).records);
     expect(fulfilment.map((r) => r.recordType)).toEqual(['lading.wms.WarehouseOrderAccepted', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped']);
-    for (const record of fulfilment) expect(record.value.meta).toMatchObject({ correlationId: 'ORDER-1', causationId: released.commandEventId, sourceSystem: 'WMS' });
+    for (const record of fulfilment) {
+      expect(record.value.meta).toMatchObject({ correlationId: 'ORDER-1', causationId: released.commandEventId, sourceSystem: 'WMS' });
+      expect(record.value).toMatchObject({ warehouseOrderId: 'ORDER-1-R2' });
+    }
     const picked = fulfilment[1];
     if (picked.recordType !== 'lading.wms.OrderPicked') throw new Error('not a pick');
     expect(picked.value.lines).toEqual([{ lineNumber: 30, sku: item.sku, quantity: { value: 2, unit: toContractUnit(item.unitOfMeasure) }, unitPrice: null }]);
@@ -120,8 +154,29 @@ describe('simulator mapper', () => {
     expect(wmsRecordsFor(cancelled, context)).toMatchObject({ records: [], unpublishable: 'WarehouseOrderCancelled' });
   });
 
-  it('cancels every warehouse order an order was released as', () => {
-    const meta = { eventId: '6f1c2e1a-0000-4000-8000-000000000003', tenantId: 't', correlationId: 'O', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 1 };
-    expect(cancelCommandsFrom({ meta, orderId: 'O', siteId: 'S', reason: null }, ['O-W1', 'O-W2']).map((c) => c.warehouseOrderId)).toEqual(['O-W1', 'O-W2']);
+  it('names a warehouse order by Lading’s id, and by its own `<orderId>-W<n>` only for a release without one', () => {
+    const meta = { eventId: '6f1c2e1a-0000-4000-8000-000000000004', tenantId: 't', correlationId: 'O', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 2 };
+    const release = { meta, orderId: 'O', siteId: 'S', lines: [], shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' }, promisedDeliveryAt: 0 };
+    expect(warehouseOrderIdFor({ ...release, warehouseOrderId: 'O-R1' }, 0)).toBe('O-R1');
+    expect(warehouseOrderIdFor({ ...release, warehouseOrderId: 'O-R3' }, 2)).toBe('O-R3');
+    expect(warehouseOrderIdFor({ ...release, warehouseOrderId: null }, 0)).toBe('O-W1');
+    expect(warehouseOrderIdFor({ ...release, warehouseOrderId: null }, 2)).toBe('O-W3');
+  });
+
+  describe('a cancel', () => {
+    const meta = { eventId: '6f1c2e1a-0000-4000-8000-000000000003', tenantId: 't', correlationId: 'O', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 2 };
+    const cancelled = (warehouseOrderId: string | null, ids: string[]) => cancelCommandsFrom({ meta, orderId: 'O', siteId: 'S', reason: null, warehouseOrderId }, ids).map((c) => c.warehouseOrderId);
+
+    it('naming a warehouse order stops exactly that one, and the order’s others go on', () => {
+      expect(cancelled('O-R2', ['O-R1', 'O-R2', 'O-R3'])).toEqual(['O-R2']);
+    });
+
+    it('naming a warehouse order this order was never released as stops none', () => {
+      expect(cancelled('P-R1', ['O-R1', 'O-R2'])).toEqual([]);
+    });
+
+    it('naming none (a producer before version 2) stops every warehouse order the order was released as', () => {
+      expect(cancelled(null, ['O-W1', 'O-W2'])).toEqual(['O-W1', 'O-W2']);
+    });
   });
 });

@@ -14,7 +14,7 @@ import type { SimulatorConfig } from './config';
 import type { Logger } from './logger';
 import type { SimulatorMetrics } from './metrics';
 import type { RecordPublisher } from './publisher';
-import { cancelCommandsFrom, releaseCommandFrom, wmsRecordsFor, type OutboundRecord, type ReleasedWarehouseOrder } from './simulator.mapper';
+import { cancelCommandsFrom, releaseCommandFrom, warehouseOrderIdFor, wmsRecordsFor, type OutboundRecord, type ReleasedWarehouseOrder } from './simulator.mapper';
 
 export const WMS_COMMANDS_TOPIC = 'wms.commands.v1';
 
@@ -99,7 +99,9 @@ export async function startWms(options: {
 
   // The adapter's own bookkeeping around the model: which command made which warehouse order.
   const released = new Map<string, ReleasedWarehouseOrder>();
+  // Keyed by tenant and order: a cancel must never reach another tenant's warehouse orders.
   const warehouseOrderIdsByOrder = new Map<string, string[]>();
+  const orderKey = (tenantId: string, orderId: string) => `${tenantId}/${orderId}`;
   const warehouseOrderIdByCommand = new Map<string, string>();
   const allocated = new Map<string, number>();
   const allocating = new Map<string, ReleaseOrderToWarehouseCommand>();
@@ -155,17 +157,31 @@ export async function startWms(options: {
     progress.factsPublished += records.length;
   };
 
-  const handleRelease = (value: ReleaseOrderToWarehouse) => {
+  /** False when the command was ignored (and counted as such), so it is not also counted as handled. */
+  const ignored = (reason: string) => {
+    metrics.commandsIgnored.inc({ reason });
+    return false;
+  };
+
+  const handleRelease = (value: ReleaseOrderToWarehouse): boolean => {
     const known = warehouseOrderIdByCommand.get(value.meta.eventId);
-    if (known) return metrics.commandsIgnored.inc({ reason: 'redelivered' });
+    if (known) return ignored('redelivered');
     // A backorder is released again under the same order id: each release is a warehouse order of its own.
-    const ids = warehouseOrderIdsByOrder.get(value.orderId) ?? [];
-    const warehouseOrderId = `${value.orderId}-W${ids.length + 1}`;
+    const ids = warehouseOrderIdsByOrder.get(orderKey(value.meta.tenantId, value.orderId)) ?? [];
+    const warehouseOrderId = warehouseOrderIdFor(value, ids.length);
+    // Lading's id names one warehouse order for good: a second command for it (a re-sent release
+    // under a new event id, or another order's id by mistake) must not start a second one.
+    const existing = released.get(warehouseOrderId);
+    if (existing) {
+      if (existing.tenantId !== value.meta.tenantId || existing.orderId !== value.orderId)
+        logger.warn('wms ignored a release naming a warehouse order of another order', { warehouseOrderId, orderId: value.orderId, tenantId: value.meta.tenantId });
+      return ignored('known_warehouse_order');
+    }
     const command = releaseCommandFrom(value, warehouseOrderId, (sku) => catalogueUnits.get(value.meta.tenantId)?.get(sku));
     ids.push(warehouseOrderId);
-    warehouseOrderIdsByOrder.set(value.orderId, ids);
+    warehouseOrderIdsByOrder.set(orderKey(value.meta.tenantId, value.orderId), ids);
     warehouseOrderIdByCommand.set(value.meta.eventId, warehouseOrderId);
-    released.set(warehouseOrderId, { commandEventId: value.meta.eventId, correlationId: value.meta.correlationId, lines: value.lines });
+    released.set(warehouseOrderId, { commandEventId: value.meta.eventId, correlationId: value.meta.correlationId, tenantId: value.meta.tenantId, orderId: value.orderId, lines: value.lines });
     const now = clock.simulatedAt();
     model.handle(command, iso(now));
     allocate(command, 1);
@@ -174,12 +190,16 @@ export async function startWms(options: {
     const day = localDay(value.siteId, now);
     const today = releasedToday.get(value.siteId);
     releasedToday.set(value.siteId, { day, count: today && today.day === day ? today.count + 1 : 1 });
+    return true;
   };
 
-  const handleCancel = (value: CancelWarehouseOrder) => {
-    const ids = warehouseOrderIdsByOrder.get(value.orderId) ?? [];
-    if (ids.length === 0) return metrics.commandsIgnored.inc({ reason: 'unknown_order' });
-    for (const command of cancelCommandsFrom(value, ids)) model.handle(command, iso(clock.simulatedAt()));
+  const handleCancel = (value: CancelWarehouseOrder): boolean => {
+    const ids = warehouseOrderIdsByOrder.get(orderKey(value.meta.tenantId, value.orderId)) ?? [];
+    if (ids.length === 0) return ignored('unknown_order');
+    const commands = cancelCommandsFrom(value, ids);
+    if (commands.length === 0) return ignored('unknown_warehouse_order');
+    for (const command of commands) model.handle(command, iso(clock.simulatedAt()));
+    return true;
   };
 
   const consumer: Consumer = kafka.consumer({ groupId: config.wmsGroupId, allowAutoTopicCreation: false });
@@ -208,10 +228,10 @@ export async function startWms(options: {
       if (!served.has(record.value.meta.tenantId)) return void metrics.commandsIgnored.inc({ reason: 'other_tenant' });
       switch (record.recordType) {
         case 'lading.commands.ReleaseOrderToWarehouse':
-          handleRelease(record.value);
+          if (!handleRelease(record.value)) return;
           break;
         case 'lading.commands.CancelWarehouseOrder':
-          handleCancel(record.value);
+          if (!handleCancel(record.value)) return;
           break;
         case 'lading.commands.ExpectReturn':
           return void metrics.commandsIgnored.inc({ reason: 'not_simulated' });
