@@ -97,6 +97,8 @@ export function warehouseStatusChanged(overrides: Partial<WarehouseStatusChanged
     siteId: 'US-NJ1',
     status: 'OPEN',
     cutOffLocalTime: 15 * HOUR_MS,
+    // A producer before v2 states no opening: the window runs from local midnight.
+    releaseWindowOpensAt: null,
     timeZone: 'America/New_York',
     dailyOrderCapacity: 100,
     ordersReleasedToday: 10,

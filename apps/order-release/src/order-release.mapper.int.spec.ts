@@ -20,6 +20,7 @@ import {
   outgoingRecordsFor,
   releaseFactFrom,
   siteReadinessOf,
+  siteStatusFrom,
   stockPositionOf,
   type OutgoingRecord,
   type SiteStatusFact,
@@ -184,6 +185,34 @@ describe('order-release mapper through the real serde and registry', () => {
 
       expect(read.fulfilmentPolicy).toBe('SHIP_COMPLETE');
       expect(orderDetailsFrom(read).fulfilment).toBe('SHIP_COMPLETE');
+    });
+
+    it('given a night-shift site status (14:00–02:00) as the consumer decodes it, when mapped and decided at 22:00 local, then the order is released', async () => {
+      const record = await asConsumed<WmsSitesV1Record>('wms.sites.v1', {
+        recordType: 'lading.wms.WarehouseStatusChanged',
+        value: warehouseStatusChanged({ siteId: 'US-IL1', timeZone: 'America/Chicago', releaseWindowOpensAt: 14 * 3_600_000, cutOffLocalTime: 2 * 3_600_000 }),
+      });
+      const fact = releaseFactFrom(record) as SiteStatusFact;
+      const order = orderDetailsFrom(orderPlaced({ siteId: 'US-IL1' }));
+      const context = readyContext(order, { site: siteReadinessOf(fact, { operatingDay: '2026-01-15', count: 0 }) });
+
+      expect(fact.releaseWindow).toEqual({ opensAt: '14:00', cutOff: '02:00' });
+      // 04:00Z on the 16th is 22:00 CST on the 15th: inside the night shift, past any window from midnight.
+      const messages = orderRelease.decide({ type: 'PlaceOrder', data: { order, context } }, orderRelease.initialState(), { now: new Date('2026-01-16T04:00:00.000Z') });
+      expect(messages.map((m) => m.type)).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+    });
+
+    it('given a WarehouseStatusChanged written by a v1 WMS adapter (no opening), when read with this build\'s schema, then the window opens at local midnight', () => {
+      const current = recordSchemas['lading.wms.WarehouseStatusChanged'] as { fields: { name: string }[] };
+      const v1 = { ...current, fields: current.fields.filter((f) => f.name !== 'releaseWindowOpensAt') };
+      const writer = avroType(v1);
+      const reader = avroType(current);
+      const { releaseWindowOpensAt: _dropped, ...v1Value } = warehouseStatusChanged({ releaseWindowOpensAt: 6 * 3_600_000 });
+
+      const read = reader.fromBuffer(writer.toBuffer(v1Value), reader.createResolver(writer));
+
+      expect(read.releaseWindowOpensAt).toBeNull();
+      expect(siteStatusFrom(read).releaseWindow).toEqual({ opensAt: '00:00', cutOff: '15:00' });
     });
 
     it('given ERP order records as the consumer decodes them, when mapped, then the decider takes them: place (held for a LITRE line), amend, cancel', async () => {

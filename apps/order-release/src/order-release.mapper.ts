@@ -343,8 +343,10 @@ export interface SiteStatusFact {
 }
 
 /**
- * The contract states only a cut-off: a site takes releases from local midnight until then. A
- * cut-off at midnight (0) therefore means open around the clock (`opensAt` = `cutOff`).
+ * Where a site states no opening (`releaseWindowOpensAt` null: a producer before v2, or a site
+ * without one) it takes releases from local midnight until its cut-off; a cut-off at midnight (0)
+ * then means open around the clock (`opensAt` = `cutOff`). A stated opening after the cut-off is
+ * a window across midnight (a night shift, 14:00–02:00), which the domain's calendar handles.
  */
 export const SITE_WINDOW_OPENS_AT = '00:00';
 
@@ -361,13 +363,13 @@ export function localTimeFrom(millisAfterMidnight: number): string {
 }
 
 export function siteStatusFrom(record: WarehouseStatusChanged): SiteStatusFact {
-  const { meta, siteId, status, cutOffLocalTime, timeZone, dailyOrderCapacity, ordersReleasedToday } = record;
+  const { meta, siteId, status, cutOffLocalTime, releaseWindowOpensAt, timeZone, dailyOrderCapacity, ordersReleasedToday } = record;
   return {
     tenantId: meta.tenantId,
     siteId,
     status,
     timeZone,
-    releaseWindow: { opensAt: SITE_WINDOW_OPENS_AT, cutOff: localTimeFrom(cutOffLocalTime) },
+    releaseWindow: { opensAt: releaseWindowOpensAt === null ? SITE_WINDOW_OPENS_AT : localTimeFrom(releaseWindowOpensAt), cutOff: localTimeFrom(cutOffLocalTime) },
     dailyCapacity: dailyOrderCapacity,
     ordersAcceptedToday: ordersReleasedToday,
     occurredAt: isoInstant(meta.occurredAt, 'meta.occurredAt'),

@@ -369,7 +369,7 @@ describe('order-release mapper', () => {
       expect(reasonOf(messages, 'INVALID_LINES')?.problems).toEqual([{ lineNumber: 1, sku: 'BOLT-M8', problem: 'UNIT_NOT_STOCKED' }]);
     });
 
-    it('given a WarehouseStatusChanged, when mapped, then zone, window (midnight to cut-off), capacity and the WMS count are kept', () => {
+    it('given a WarehouseStatusChanged stating no opening (v1), when mapped, then zone, window (midnight to cut-off), capacity and the WMS count are kept', () => {
       expect(siteStatusFrom(warehouseStatusChanged())).toEqual({
         tenantId: TENANT,
         siteId: 'US-NJ1',
@@ -379,6 +379,48 @@ describe('order-release mapper', () => {
         dailyCapacity: 100,
         ordersAcceptedToday: 10,
         occurredAt: '2026-01-15T14:59:58.000Z',
+      });
+    });
+
+    it('given a WarehouseStatusChanged that states its opening, when mapped, then the window runs from it to the cut-off', () => {
+      expect(siteStatusFrom(warehouseStatusChanged({ releaseWindowOpensAt: 6 * HOUR_MS + 30 * 60_000 })).releaseWindow).toEqual({ opensAt: '06:30', cutOff: '15:00' });
+      expect(siteStatusFrom(warehouseStatusChanged({ releaseWindowOpensAt: 0 })).releaseWindow).toEqual({ opensAt: '00:00', cutOff: '15:00' });
+      expect(siteStatusFrom(warehouseStatusChanged({ releaseWindowOpensAt: 25 * HOUR_MS })).releaseWindow).toEqual({ opensAt: `invalid(${25 * HOUR_MS}ms)`, cutOff: '15:00' });
+    });
+
+    describe('a night shift: window 14:00–02:00, crossing midnight (Chicago, CST = UTC-6)', () => {
+      const nightShift = siteStatusFrom(
+        warehouseStatusChanged({ siteId: 'US-IL1', timeZone: 'America/Chicago', releaseWindowOpensAt: 14 * HOUR_MS, cutOffLocalTime: 2 * HOUR_MS }),
+      );
+      const order = orderDetailsFrom(orderPlaced({ siteId: 'US-IL1' }));
+      const placeAt = (now: string, releasedOrders: { operatingDay: string; count: number }) =>
+        orderRelease.decide({ type: 'PlaceOrder', data: { order, context: contextFromFacts(order, { site: siteReadinessOf(nightShift, releasedOrders) }) } }, orderRelease.initialState(), { now: new Date(now) });
+      const releasedOf = (messages: OrderReleaseMessage[]) => messages.find((m) => m.type === 'OrderReleased')?.data as { operatingDay: string } | undefined;
+
+      it('when mapped, then the window keeps its opening after its cut-off', () => {
+        expect(nightShift.releaseWindow).toEqual({ opensAt: '14:00', cutOff: '02:00' });
+      });
+
+      it('given 09:00 local (after the 02:00 cut-off, before the 14:00 opening), when decided, then held until 14:00 today, not until midnight', () => {
+        // NOW is 15:00Z = 09:00 CST; without the opening the hold would last until 00:00 CST (06:00Z tomorrow).
+        expect(reasonOf(placeAt(NOW.toISOString(), { operatingDay: '2026-01-15', count: 0 }), 'PAST_CUT_OFF')?.nextWindowOpensAt).toBe('2026-01-15T20:00:00.000Z');
+      });
+
+      it('given 22:00 local, when decided, then released against today’s operating day', () => {
+        // 04:00Z on the 16th is 22:00 CST on the 15th; a window from midnight would have closed at 02:00.
+        expect(releasedOf(placeAt('2026-01-16T04:00:00.000Z', { operatingDay: '2026-01-15', count: 10 }))).toMatchObject({ operatingDay: '2026-01-15' });
+      });
+
+      it('given 01:30 local after midnight, when decided, then released against the operating day the window opened on', () => {
+        // 07:30Z on the 16th is 01:30 CST on the 16th: still the window that opened at 14:00 on the 15th.
+        expect(releasedOf(placeAt('2026-01-16T07:30:00.000Z', { operatingDay: '2026-01-15', count: 10 }))).toMatchObject({ operatingDay: '2026-01-15' });
+      });
+
+      it('given 01:30 local and the operating day that opened yesterday already full, when decided, then held NO_CAPACITY for that day', () => {
+        expect(reasonOf(placeAt('2026-01-16T07:30:00.000Z', { operatingDay: '2026-01-15', count: 100 }), 'NO_CAPACITY')).toMatchObject({
+          operatingDay: '2026-01-15',
+          nextWindowOpensAt: '2026-01-16T20:00:00.000Z',
+        });
       });
     });
 

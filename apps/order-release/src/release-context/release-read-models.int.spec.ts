@@ -348,6 +348,32 @@ describe('order-release read models on PostgreSQL', () => {
     });
   });
 
+  describe('a night-shift site (window 14:00–02:00 local, crossing midnight)', () => {
+    it('given its status stored, when an order is released at 01:30 local, then the window reads back whole and the release counts against the day it opened', async () => {
+      const nightShift = siteStatus({ siteId: 'US-IL1', timeZone: 'America/Chicago', releaseWindowOpensAt: 14 * 3_600_000, cutOffLocalTime: 2 * 3_600_000 });
+      const stock: ReleaseFact = {
+        kind: 'StockLevel',
+        ...stockLevelFrom(inventoryLevelChanged({ siteId: 'US-IL1', onHand: { value: 10, unit: 'EACH' }, allocated: { value: 0, unit: 'EACH' }, meta: meta({ occurredAt: at('2026-01-15T14:00:00Z') }, 'WMS') })),
+      };
+      await given(nightShift, stock);
+      const placed = order('SO-NIGHT', 1, { siteId: 'US-IL1' });
+      // 07:30Z on the 16th is 01:30 CST on the 16th, inside the window that opened at 14:00 on the 15th.
+      const now = new Date('2026-01-16T07:30:00.000Z');
+
+      const messages = await inTransaction(async (c) => {
+        const context = await readModels.loadReleaseContext(c, { orderId: placed.orderId, tenantId: placed.tenantId, customerId: placed.customerId, siteId: 'US-IL1', skus: ['BOLT-M8'] }, now);
+        expect(context.site).toMatchObject({ releaseWindow: { opensAt: '14:00', cutOff: '02:00' }, releasedOrders: { operatingDay: '2026-01-15', count: 0 } });
+        const decided = orderRelease.decide({ type: 'PlaceOrder', data: { order: placed, context } }, initialState(), { now });
+        await readModels.recordReleaseDecision(c, decided);
+        return decided;
+      });
+
+      expect(types(messages)).toContain('OrderReleased');
+      const { rows } = await pool.query(`select site_id, operating_day::text, released_orders from "${schema}".site_day_releases`);
+      expect(rows).toEqual([{ site_id: 'US-IL1', operating_day: '2026-01-15', released_orders: 1 }]);
+    });
+  });
+
   describe('the held queue', () => {
     it('given orders held out of arrival order, when stock arrives, then they come back oldest first and a younger order sees what the older ones wait for', async () => {
       await given(siteStatus(), stockLevel(0, 0, '2026-01-15T14:00:00Z'));
