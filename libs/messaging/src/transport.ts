@@ -143,6 +143,9 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     const consumer = kafka.consumer({
       groupId,
       allowAutoTopicCreation: false,
+      // A stopping consumer waits for its in-flight fetch: 5 s (the default) would stretch
+      // every SIGTERM drain and rebalance by that much.
+      maxWaitTimeInMs: 1_000,
       ...this.options.consumer,
     });
     this.consumer = consumer;
