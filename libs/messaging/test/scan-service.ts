@@ -3,7 +3,7 @@ import { Inject, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
+import type { ConsumerConfig, Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { waitUntil } from '@lading/testing';
 import {
@@ -62,6 +62,7 @@ export async function startScanService(options: {
   retry?: Partial<RetryPolicy>;
   unitOfWork?: UnitOfWorkFactory;
   logger?: JsonLogger;
+  consumer?: Partial<ConsumerConfig>;
   /** waits for the group join before returning (default) */
   waitForJoin?: boolean;
 }): Promise<ScanService> {
@@ -76,6 +77,7 @@ export async function startScanService(options: {
     logger: options.logger ?? createJsonLogger({ write: process.env.LADING_TEST_LOGS ? undefined : () => undefined }),
     retry: options.retry,
     unitOfWork: options.unitOfWork,
+    consumer: options.consumer,
   });
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(ScanModule.with(options.handle), {
     strategy: transport,
