@@ -1,5 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
+import { Headers, headerText } from './headers';
 import type { EventMeta } from './ports';
 
 /**
@@ -34,20 +35,18 @@ export interface UnitOfWorkFactory<U extends UnitOfWork = UnitOfWork> {
 }
 
 /**
- * What a handler gets besides the decoded value: `@Ctx() ctx: MessageContext`.
+ * What a handler gets besides the decoded value: `@Ctx() ctx: MessageContext`. Key, headers
+ * and trace context are read from the Kafka message on first use (the hot path never needs them).
  */
 export class MessageContext extends BaseRpcContext<[]> {
   constructor(
     /** the topic the record was published to (for a retried message: its original topic) */
     readonly topic: string,
     readonly partition: number,
-    readonly offset: string,
-    readonly key: string | null,
-    readonly headers: IHeaders,
+    private readonly message: KafkaMessage,
     readonly recordType: string,
     readonly schemaId: number,
     readonly meta: EventMeta | undefined,
-    readonly traceparent: string | undefined,
     readonly groupId: string,
     /** 1 for the first attempt; counts in-process attempts and retry-topic rounds */
     readonly attempt: number,
@@ -55,6 +54,24 @@ export class MessageContext extends BaseRpcContext<[]> {
     readonly unitOfWork: UnitOfWork | undefined,
   ) {
     super([]);
+  }
+
+  /** offset in the topic-partition the message was read from (the retry topic for a retry) */
+  get offset(): string {
+    return this.message.offset;
+  }
+
+  get key(): string | null {
+    return this.message.key ? this.message.key.toString() : null;
+  }
+
+  get headers(): IHeaders {
+    return this.message.headers ?? {};
+  }
+
+  /** W3C traceparent of the message; pass it to the producer to continue the trace */
+  get traceparent(): string | undefined {
+    return headerText(this.message.headers, Headers.traceparent);
   }
 
   /** The unit of work as the app's own type (the event store's transaction handle). */

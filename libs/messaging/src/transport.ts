@@ -18,7 +18,7 @@ import {
 import { Headers, headerText, metaOf } from './headers';
 import { createJsonLogger, type JsonLogger } from './logger';
 import type { MessagingMetrics } from './metrics';
-import type { AvroSerde } from './ports';
+import type { AvroSerde, DecodedRecord } from './ports';
 
 export interface KafkaTransportOptions {
   kafka: Kafka;
@@ -226,30 +226,39 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     const { metrics } = this.options;
     const messages = batch.messages;
     const count = messages.length;
-    metrics?.batchSize(batch.topic, count);
+    const topic = batch.topic;
+    metrics?.batchSize(topic, count);
     metrics?.inFlight(count);
-    const maxUnit = this.options.unitOfWork?.maxMessages ?? 1;
-    const fromRetryTopic = batch.topic === this.retryTopic;
+    const factory = this.options.unitOfWork;
+    const maxUnit = factory?.maxMessages ?? 1;
+    const fromRetryTopic = topic === this.retryTopic;
     let lastBeat = Date.now();
+    // Offsets are resolved lazily: resolving offset n covers every earlier one, and nobody reads
+    // the resolved position before the next heartbeat/commit or the end of the batch. Only
+    // offsets whose handler (or unit) already resolved ever get here.
+    let done: string | undefined;
     let lastResolved = -1;
+    const settle = () => {
+      if (done === undefined) return;
+      payload.resolveOffset(done);
+      lastResolved = Number(done);
+      done = undefined;
+    };
     const beat = async () => {
-      const now = Date.now();
-      if (now - lastBeat < HEARTBEAT_EVERY_MS) return;
-      lastBeat = now;
+      if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
+      settle();
+      lastBeat = Date.now();
       await payload.heartbeat();
       await payload.commitOffsetsIfNecessary();
     };
-    const resolve = (offset: string) => {
-      payload.resolveOffset(offset);
-      lastResolved = Number(offset);
-    };
+    const tally = new Map<string, number>();
     let unit: Prepared[] = [];
     const flush = async (): Promise<boolean> => {
       if (unit.length === 0) return true;
       const run = unit;
       unit = [];
       const outcome = await this.runUnit(run, payload, beat);
-      if (outcome.resolvedUpTo) resolve(outcome.resolvedUpTo);
+      if (outcome.resolvedUpTo) done = outcome.resolvedUpTo;
       return outcome.outcome === 'resolved';
     };
     try {
@@ -272,19 +281,42 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
             break;
           }
         }
-        const prepared = await this.prepare(batch.topic, batch.partition, message, fromRetryTopic, payload, beat);
+        const prepared =
+          (fromRetryTopic ? undefined : await this.decodeFast(topic, batch.partition, message)) ??
+          (await this.prepare(topic, batch.partition, message, fromRetryTopic, payload, beat));
         if (prepared === 'abandoned') break;
         if (prepared === 'dead-lettered') {
           if (!(await flush())) break;
-          resolve(message.offset);
+          done = message.offset;
           continue;
         }
-        unit.push(prepared);
-        if (unit.length >= maxUnit && !(await flush())) break;
+        if (factory) {
+          unit.push(prepared);
+          if (unit.length >= maxUnit && !(await flush())) break;
+        } else if (!prepared.handler) {
+          metrics?.ignored(prepared.context.topic, prepared.context.recordType);
+          done = message.offset;
+        } else {
+          // Hot path: one handler call, failures take the slow path with retries.
+          try {
+            await this.invoke(prepared, undefined);
+            tally.set(prepared.context.recordType, (tally.get(prepared.context.recordType) ?? 0) + 1);
+            done = message.offset;
+          } catch (error) {
+            settle();
+            if ((await this.runOne(prepared, payload, beat, { error })) === 'abandoned') break;
+            done = message.offset;
+          }
+        }
+        if (Date.now() - lastBeat >= HEARTBEAT_EVERY_MS) await beat();
       }
       if (this.canContinue(payload)) await flush();
       else unit = [];
-      if (lastResolved >= 0) metrics?.lag(batch.topic, batch.partition, Math.max(0, Number(batch.highWatermark) - lastResolved - 1));
+      settle();
+      if (metrics) {
+        for (const [recordType, n] of tally) metrics.consumed(topic, recordType, n);
+        if (lastResolved >= 0) metrics.lag(topic, batch.partition, Math.max(0, Number(batch.highWatermark) - lastResolved - 1));
+      }
       if (this.closing && lastResolved >= 0) {
         // The runner is stopping: commit now rather than trust the post-batch commit path.
         await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
@@ -292,6 +324,27 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     } finally {
       metrics?.inFlight(-count);
     }
+  }
+
+  /** The common case: a decodable message from its source topic. Anything else: `prepare`. */
+  private async decodeFast(topic: string, partition: number, message: KafkaMessage): Promise<Prepared | undefined> {
+    if (!message.value) return undefined;
+    let decoded: DecodedRecord;
+    try {
+      decoded = await this.options.serde.decode(topic, message.value);
+    } catch {
+      return undefined;
+    }
+    const { groupId } = this.options;
+    return {
+      message,
+      context: new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, metaOf(decoded.value), groupId, 1, undefined),
+      value: decoded.value,
+      handler: this.handlerFor(decoded.recordType),
+      round: 0,
+      origin: { topic, partition, offset: message.offset, groupId },
+      priorAttempts: 0,
+    };
   }
 
   /** Decodes a message; poison goes to the dead-letter topic here. */
@@ -315,20 +368,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         if (!message.value) throw new NonRetriableError('message has no value (tombstone)', 'EMPTY_VALUE');
         const decoded = await serde.decode(topic, message.value);
         const meta = metaOf(decoded.value);
-        const context = new MessageContext(
-          topic,
-          partition,
-          message.offset,
-          message.key ? message.key.toString() : null,
-          message.headers ?? {},
-          decoded.recordType,
-          decoded.schemaId,
-          meta,
-          headerText(message.headers, Headers.traceparent),
-          groupId,
-          (retry?.attempts ?? 0) + 1,
-          undefined,
-        );
+        const context = new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, meta, groupId, (retry?.attempts ?? 0) + 1, undefined);
         return {
           message,
           context,
@@ -384,15 +424,21 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
   }
 
   /** One message with bounded in-process retries; resolves when its offset may be resolved. */
-  private async runOne(p: Prepared, payload: EachBatchPayload, beat: () => Promise<void>): Promise<Outcome> {
+  private async runOne(p: Prepared, payload: EachBatchPayload, beat: () => Promise<void>, failedFirst?: { error: unknown }): Promise<Outcome> {
     const { metrics } = this.options;
     const factory = this.options.unitOfWork;
     const { topic, recordType } = p.context;
     let firstFailedAt = p.firstFailedAt;
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.policy.attempts; attempt++) {
-      const uow = factory ? await factory.begin({ groupId: this.options.groupId, topic, partition: p.context.partition, size: 1 }) : undefined;
+      const uow = factory && !failedFirst ? await factory.begin({ groupId: this.options.groupId, topic, partition: p.context.partition, size: 1 }) : undefined;
       try {
+        if (failedFirst) {
+          // The hot path already ran attempt 1 and it failed.
+          const { error } = failedFirst;
+          failedFirst = undefined;
+          throw error;
+        }
         const effective = p.priorAttempts + attempt;
         await this.invoke(p, uow, effective === p.context.attempt ? undefined : effective);
         await uow?.commit();
@@ -442,20 +488,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     if (!p.handler) return;
     const context =
       uow || attempt !== undefined
-        ? new MessageContext(
-            topic,
-            p.context.partition,
-            p.context.offset,
-            p.context.key,
-            p.context.headers,
-            recordType,
-            p.context.schemaId,
-            p.context.meta,
-            p.context.traceparent,
-            p.context.groupId,
-            attempt ?? p.context.attempt,
-            uow,
-          )
+        ? new MessageContext(topic, p.context.partition, p.message, recordType, p.context.schemaId, p.context.meta, p.context.groupId, attempt ?? p.context.attempt, uow)
         : p.context;
     const started = performance.now();
     const result = await p.handler(p.value, context);
