@@ -1,4 +1,4 @@
-import { messagingTesting, createEventProducer, deadLetterTopicOf, type EventProducer } from '@lading/messaging';
+import { messagingTesting, createEventProducer, deadLetterTopicOf, type EventProducer } from '../src';
 import { createTestTopic, testKafka, testSchemaRegistryUrl, uniqueName } from '@lading/testing';
 import type { Admin, Kafka } from 'kafkajs';
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { OperationsModule } from '@lading/messaging';
+import { OperationsModule } from '../src';
 import { waitUntil } from '@lading/testing';
 import { startScanService, type ScanService } from './scan-service';
 import { topicFixture, type TopicFixture } from './harness';

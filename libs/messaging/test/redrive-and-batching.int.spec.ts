@@ -1,5 +1,5 @@
 import { NonRetriableError } from '@lading/errors';
-import { deadLetterTopicOf, readDeadLetters, redriveDeadLetters, type UnitOfWork, type UnitOfWorkFactory } from '@lading/messaging';
+import { deadLetterTopicOf, readDeadLetters, redriveDeadLetters, type UnitOfWork, type UnitOfWorkFactory } from '../src';
 import { waitUntil } from '@lading/testing';
 import { startScanService, type ScanService } from './scan-service';
 import { topicFixture, type TopicFixture } from './harness';

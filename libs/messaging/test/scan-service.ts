@@ -18,7 +18,7 @@ import {
   type MessagingMetrics,
   type RetryPolicy,
   type UnitOfWorkFactory,
-} from '@lading/messaging';
+} from '../src';
 
 /*
  * A minimal service for the transport's tests, the SIGKILL/SIGTERM child process and the

@@ -1,5 +1,5 @@
 import { RetriableError, NonRetriableError } from '@lading/errors';
-import { deadLetterTopicOf, Headers, headerText, messagingTesting, readDeadLetters } from '@lading/messaging';
+import { deadLetterTopicOf, Headers, headerText, messagingTesting, readDeadLetters } from '../src';
 import { collectMessages, waitForMessages, waitUntil } from '@lading/testing';
 import { startScanService, type ScanService } from './scan-service';
 import { topicFixture, type TopicFixture } from './harness';

@@ -153,7 +153,10 @@ async function transport(kafka: Kafka, serde: messagingTesting.RegistrySerde, to
 
 /** @platformatic/kafka, when installed (a devDependency for this comparison only). */
 async function platformaticRate(topic: string, total: number, brokers: string[]): Promise<number | undefined> {
-  let mod: { Consumer: new (options: Record<string, unknown>) => any };
+  interface Stream extends AsyncIterable<unknown> {
+    close(): Promise<void>;
+  }
+  let mod: { Consumer: new (options: Record<string, unknown>) => { consume(o: Record<string, unknown>): Promise<Stream>; close(): Promise<void> } };
   try {
     mod = require('@platformatic/kafka');
   } catch {
