@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * Every messaging metric of one app, registered on the app's own registry (never the global
@@ -58,20 +58,20 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
     labelNames: ['topic', 'record_type'],
     registers,
   });
-  const handlerDuration = new Histogram({
-    name: 'lading_handler_duration_seconds',
-    help: 'Time a message handler took, by topic and record type',
-    labelNames: ['topic', 'record_type'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers,
-  });
-  const batchSize = new Histogram({
-    name: 'lading_consumer_batch_size',
-    help: 'Messages per fetched partition batch',
-    labelNames: ['topic'],
-    buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
-    registers,
-  });
+  const handlerDuration = new SeriesHistogram(
+    'lading_handler_duration_seconds',
+    'Time a message handler took, by topic and record type',
+    ['topic', 'record_type'],
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registry,
+  );
+  const batchSize = new SeriesHistogram(
+    'lading_consumer_batch_size',
+    'Messages per fetched partition batch',
+    ['topic'],
+    [1, 5, 10, 50, 100, 250, 500, 1000, 2500, 5000],
+    registry,
+  );
   const lag = new Gauge({
     name: 'lading_consumer_lag',
     help: 'Messages behind the high watermark after the last handled batch, per partition',
@@ -90,7 +90,7 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
     registers,
   });
 
-  const cache = new Map<string, { inc(n?: number): void; observe?(v: number): void; set?(v: number): void }>();
+  const cache = new Map<string, unknown>();
   function child<T>(metric: { labels(...values: string[]): T }, key: string, ...values: string[]): T {
     let found = cache.get(key) as T | undefined;
     if (!found) {
@@ -114,4 +114,77 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
     rebalance: (group) => child(rebalances, `g\0${group}`, group).inc(),
     inFlight: (delta) => (delta >= 0 ? inFlight.inc(delta) : inFlight.dec(-delta)),
   };
+}
+
+interface Series {
+  labels: Record<string, string>;
+  counts: Float64Array;
+  sum: number;
+  count: number;
+  observe(value: number): void;
+}
+
+/**
+ * A Prometheus histogram with per-series state held directly: prom-client's Histogram hashes
+ * its label set on every observe (children included), which cost about a microsecond per
+ * message on the consume path — a tenth of what kafkajs spends on the message itself.
+ * Registered on the app registry as a custom metric; exposition is the standard histogram.
+ */
+class SeriesHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly series = new Map<string, Series>();
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly labelNames: string[],
+    private readonly buckets: number[],
+    registry: Registry,
+  ) {
+    registry.registerMetric(this as never);
+  }
+
+  labels(...values: string[]): Series {
+    const key = values.join('\0');
+    let found = this.series.get(key);
+    if (!found) {
+      const buckets = this.buckets;
+      const series: Series = {
+        labels: Object.fromEntries(this.labelNames.map((n, i) => [n, values[i]])),
+        counts: new Float64Array(buckets.length + 1),
+        sum: 0,
+        count: 0,
+        observe(value: number) {
+          let i = 0;
+          while (i < buckets.length && value > buckets[i]) i++;
+          series.counts[i]++;
+          series.sum += value;
+          series.count++;
+        },
+      };
+      this.series.set(key, series);
+      found = series;
+    }
+    return found;
+  }
+
+  async get() {
+    const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
+    for (const s of this.series.values()) {
+      let cumulative = 0;
+      this.buckets.forEach((le, i) => {
+        cumulative += s.counts[i];
+        values.push({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le }, value: cumulative });
+      });
+      values.push({ metricName: `${this.name}_bucket`, labels: { ...s.labels, le: '+Inf' }, value: s.count });
+      values.push({ metricName: `${this.name}_sum`, labels: s.labels, value: s.sum });
+      values.push({ metricName: `${this.name}_count`, labels: s.labels, value: s.count });
+    }
+    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+  }
+
+  reset(): void {
+    this.series.clear();
+  }
 }

@@ -18,7 +18,7 @@ import {
 import { Headers, headerText, metaOf } from './headers';
 import { createJsonLogger, type JsonLogger } from './logger';
 import type { MessagingMetrics } from './metrics';
-import type { AvroSerde, DecodedRecord } from './ports';
+import type { AvroSerde } from './ports';
 
 export interface KafkaTransportOptions {
   kafka: Kafka;
@@ -58,7 +58,8 @@ interface Prepared {
   handler: MessageHandler | undefined;
   /** retry-topic round this message is in (0 when read from its source topic) */
   round: number;
-  origin: FailureOrigin;
+  /** set for retry-topic messages; otherwise derived on failure (see originOf) */
+  origin?: FailureOrigin;
   firstFailedAt?: number;
   priorAttempts: number;
 }
@@ -217,16 +218,21 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     return handler;
   }
 
+  private originOf(p: Prepared): FailureOrigin {
+    return p.origin ?? { topic: p.context.topic, partition: p.context.partition, offset: p.message.offset, groupId: this.options.groupId };
+  }
+
   private canContinue(payload: EachBatchPayload): boolean {
     return !this.closing && payload.isRunning() && !payload.isStale();
   }
 
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
-    const { metrics } = this.options;
+    const { metrics, serde, groupId } = this.options;
     const messages = batch.messages;
     const count = messages.length;
     const topic = batch.topic;
+    const partition = batch.partition;
     metrics?.batchSize(topic, count);
     metrics?.inFlight(count);
     const factory = this.options.unitOfWork;
@@ -281,9 +287,24 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
             break;
           }
         }
-        const prepared =
-          (fromRetryTopic ? undefined : await this.decodeFast(topic, batch.partition, message)) ??
-          (await this.prepare(topic, batch.partition, message, fromRetryTopic, payload, beat));
+        let prepared: Prepared | 'dead-lettered' | 'abandoned' | undefined;
+        if (!fromRetryTopic && message.value) {
+          // Hot path, inlined: a decodable message from its source topic.
+          try {
+            const decoded = await serde.decode(topic, message.value);
+            prepared = {
+              message,
+              context: new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, metaOf(decoded.value), groupId, 1, undefined),
+              value: decoded.value,
+              handler: this.handlerFor(decoded.recordType),
+              round: 0,
+              priorAttempts: 0,
+            };
+          } catch {
+            prepared = undefined;
+          }
+        }
+        prepared ??= await this.prepare(topic, partition, message, fromRetryTopic, payload, beat);
         if (prepared === 'abandoned') break;
         if (prepared === 'dead-lettered') {
           if (!(await flush())) break;
@@ -299,7 +320,10 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         } else {
           // Hot path: one handler call, failures take the slow path with retries.
           try {
-            await this.invoke(prepared, undefined);
+            const started = performance.now();
+            const result = await prepared.handler(prepared.value, prepared.context);
+            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+            metrics?.handlerDuration(topic, prepared.context.recordType, (performance.now() - started) / 1000);
             tally.set(prepared.context.recordType, (tally.get(prepared.context.recordType) ?? 0) + 1);
             done = message.offset;
           } catch (error) {
@@ -324,27 +348,6 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     } finally {
       metrics?.inFlight(-count);
     }
-  }
-
-  /** The common case: a decodable message from its source topic. Anything else: `prepare`. */
-  private async decodeFast(topic: string, partition: number, message: KafkaMessage): Promise<Prepared | undefined> {
-    if (!message.value) return undefined;
-    let decoded: DecodedRecord;
-    try {
-      decoded = await this.options.serde.decode(topic, message.value);
-    } catch {
-      return undefined;
-    }
-    const { groupId } = this.options;
-    return {
-      message,
-      context: new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, metaOf(decoded.value), groupId, 1, undefined),
-      value: decoded.value,
-      handler: this.handlerFor(decoded.recordType),
-      round: 0,
-      origin: { topic, partition, offset: message.offset, groupId },
-      priorAttempts: 0,
-    };
   }
 
   /** Decodes a message; poison goes to the dead-letter topic here. */
@@ -462,7 +465,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
           error,
         });
         if (!retriable) {
-          await this.deadLetter(p.message, p.origin, recordType, error, p.priorAttempts + attempt, firstFailedAt);
+          await this.deadLetter(p.message, this.originOf(p), recordType, error, p.priorAttempts + attempt, firstFailedAt);
           return 'resolved';
         }
         if (attempt < this.policy.attempts) {
@@ -474,11 +477,11 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     const attempts = p.priorAttempts + this.policy.attempts;
     if (p.round < this.policy.retryTopicRounds) {
       // Off the partition: later messages for other keys go on while this one waits.
-      await this.router!.retryLater(p.message, p.origin, { error: lastError, attempts, firstFailedAt: firstFailedAt! }, p.round + 1, this.policy.retryTopicDelayMs);
+      await this.router!.retryLater(p.message, this.originOf(p), { error: lastError, attempts, firstFailedAt: firstFailedAt! }, p.round + 1, this.policy.retryTopicDelayMs);
       metrics?.retried(topic, recordType, 'retry_topic');
       return 'resolved';
     }
-    await this.deadLetter(p.message, p.origin, recordType, lastError, attempts, firstFailedAt!);
+    await this.deadLetter(p.message, this.originOf(p), recordType, lastError, attempts, firstFailedAt!);
     return 'resolved';
   }
 
