@@ -151,31 +151,30 @@ async function transport(kafka: Kafka, serde: messagingTesting.RegistrySerde, to
   return { rate: (total / (last - first)) * 1000, groupId, follow: (f) => (follower = f), close: () => app.close() };
 }
 
-/** @platformatic/kafka, when installed (a devDependency for this comparison only). */
+/** @platformatic/kafka (a devDependency for this comparison only), the same no-op way. */
 async function platformaticRate(topic: string, total: number, brokers: string[]): Promise<number | undefined> {
-  interface Stream extends AsyncIterable<unknown> {
+  interface Stream {
+    on(event: 'data', listener: (message: unknown) => void): void;
     close(): Promise<void>;
   }
-  let mod: { Consumer: new (options: Record<string, unknown>) => { consume(o: Record<string, unknown>): Promise<Stream>; close(): Promise<void> } };
+  let mod: { Consumer: new (options: Record<string, unknown>) => { consume(o: Record<string, unknown>): Promise<Stream>; close(force?: boolean): Promise<void> } };
   try {
     mod = require('@platformatic/kafka');
   } catch {
     return undefined;
   }
-  const consumer = new mod.Consumer({ groupId: uniqueName('bench-platformatic'), clientId: 'bench', bootstrapBrokers: brokers, maxWaitTime: 1_000 });
+  const consumer = new mod.Consumer({ groupId: uniqueName('bench-platformatic'), clientId: 'lading-bench', bootstrapBrokers: brokers, maxWaitTime: 1_000 });
   const stream = await consumer.consume({ topics: [topic], mode: 'earliest', autocommit: true });
   let seen = 0;
   let first = 0;
-  let last = 0;
-  for await (const _message of stream) {
-    if (first === 0) first = performance.now();
-    if (++seen >= total) {
-      last = performance.now();
-      break;
-    }
-  }
-  await stream.close();
-  await consumer.close();
+  const last = await new Promise<number>((resolveDone) => {
+    stream.on('data', () => {
+      if (first === 0) first = performance.now();
+      if (++seen === total) resolveDone(performance.now());
+    });
+  });
+  await stream.close().catch(() => undefined);
+  await consumer.close(true).catch(() => undefined);
   return (total / (last - first)) * 1000;
 }
 
