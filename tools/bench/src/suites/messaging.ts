@@ -76,6 +76,12 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 
+/** Share of the wall time since `wall` this process spent on CPU (both phases include group join). */
+function busyShare(since: NodeJS.CpuUsage, wall: number): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000 / (performance.now() - wall);
+}
+
 type OnScan = (scan: messagingTesting.ShipmentScanned) => void;
 const ON_SCAN = Symbol('ON_SCAN');
 
@@ -235,13 +241,19 @@ export const messagingSuite: BenchSuite = {
       progress(`(a) kafka ConsumerPerformance: ${round(kafkaConsumeRate)} msgs/s (fetch.nMsg.sec)`);
 
       // (b) raw kafkajs eachBatch, no-op.
+      let cpu = process.cpuUsage();
+      let wall = performance.now();
       const kafkajsRate = await rawKafkajs(kafka, topic, args.messages);
-      progress(`(b) raw kafkajs eachBatch no-op: ${round(kafkajsRate)} msgs/s`);
+      const kafkajsBusy = busyShare(cpu, wall);
+      progress(`(b) raw kafkajs eachBatch no-op: ${round(kafkajsRate)} msgs/s (node busy ${round(kafkajsBusy * 100)}% of the phase)`);
 
       // (c) the Lading transport: decode + Nest handler, offsets resolved per message.
+      cpu = process.cpuUsage();
+      wall = performance.now();
       const run = await transport(kafka, serde, topic, args.messages);
+      const transportBusy = busyShare(cpu, wall);
       created.push(`${run.groupId}.retry`);
-      progress(`(c) lading transport (Avro decode + Nest no-op handler): ${round(run.rate)} msgs/s`);
+      progress(`(c) lading transport (Avro decode + Nest no-op handler): ${round(run.rate)} msgs/s (node busy ${round(transportBusy * 100)}% of the phase)`);
 
       // Latency produce→handler at about half the maximum rate, through the same transport.
       // Half of what the whole pipeline sustains: our producer is the slower end here.
@@ -296,6 +308,7 @@ export const messagingSuite: BenchSuite = {
           ...(platformatic !== undefined ? { platformatic_kafka: round(platformatic) } : {}),
         },
         produce_msgs_per_sec: { kafka_producer_perf: round(kafkaProduceRate), lading_producer: round(ladingProduceRate) },
+        node_busy_share: { kafkajs_each_batch: round(kafkajsBusy, 2), lading_transport: round(transportBusy, 2) },
         latency_ms: { rate_msgs_per_sec: rate, samples: latencies.length, p50, p99 },
       };
     } finally {
