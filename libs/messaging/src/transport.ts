@@ -460,6 +460,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
           recordType,
           eventId: p.context.meta?.eventId,
           correlationId: p.context.meta?.correlationId,
+          traceparent: p.context.traceparent,
           attempt,
           retriable,
           error,
@@ -519,6 +520,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
       recordType,
       eventId: headerText(message.headers, Headers.eventId),
       correlationId: headerText(message.headers, Headers.correlationId),
+      traceparent: headerText(message.headers, Headers.traceparent),
       attempts,
       error,
     });
