@@ -36,6 +36,8 @@ export interface KafkaTransportOptions {
   /** create `<topic>.dlq` and `<group>.retry` when missing (topics are never auto-created) */
   createFailureTopics?: boolean;
   partitionsConsumedConcurrently?: number;
+  /** fetched-but-unhandled messages a partition may hold before fetching waits (default 5000) */
+  maxQueuedPerPartition?: number;
   consumer?: Partial<ConsumerConfig>;
 }
 
@@ -66,14 +68,43 @@ interface Prepared {
 
 type Outcome = 'resolved' | 'abandoned';
 
+interface LaneControl {
+  canContinue(): boolean;
+}
+
+/** One assigned partition: fetched messages waiting, and how far effects are durable. */
+interface Lane {
+  key: string;
+  topic: string;
+  partition: number;
+  queue: KafkaMessage[];
+  head: number;
+  /** the next offset to queue: re-fetched messages below it are dropped */
+  nextOffset: number;
+  /** first offset this lane received (where to re-read from when nothing is durable yet) */
+  start: number;
+  /** last offset whose effects are durable (its handler or unit resolved, or it was dead-lettered/retried) */
+  durable?: string;
+  committed?: string;
+  active: boolean;
+  highWatermark: string;
+  worker?: Promise<void>;
+  wake?: () => void;
+  drained?: () => void;
+}
+
 const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
  * The Lading consumer runtime as a NestJS custom transport: Avro records from Kafka are routed
  * by their full record name to `@EventPattern('<namespace.Name>')` handlers.
  *
- * Per partition batch, in offset order: decode (registry, cached) → handler → offset resolved
- * only once the handler (or the unit of work around it) resolved. Retriable failures are
+ * Each assigned partition is a lane: fetched batches are queued on it (bounded) and one worker
+ * per lane handles them in offset order — decode (registry, cached) → handler → the lane's
+ * durable position advances only once the handler (or the unit of work around it) resolved.
+ * Only durable positions are committed (every second, when a rebalance starts, on close), so
+ * fetching the next batch overlaps with handling this one without ever committing ahead of
+ * the effects. Retriable failures are
  * retried in process with backoff and jitter, then through the group's retry topic, then
  * dead-lettered; non-retriable ones go straight to `<topic>.dlq`. The dead-letter or retry
  * write is acknowledged (acks=all) before the offset is resolved, so a crash between the two
@@ -91,8 +122,12 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
   private joined = false;
   private memberId?: string;
   private assignment: Record<string, number[]> = {};
-  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly lanes = new Map<string, Lane>();
+  private committing?: Promise<void>;
+  private commitTimer?: NodeJS.Timeout;
+  private readonly maxQueued: number;
   private readonly wakeups = new Set<() => void>();
+
   private readonly handlersByType = new Map<string, MessageHandler | undefined>();
   private readonly eventListeners: Array<[string, (...args: unknown[]) => unknown]> = [];
 
@@ -100,6 +135,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     super();
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.retryTopic = retryTopicOf(options.groupId);
+    this.maxQueued = options.maxQueuedPerPartition ?? 5_000;
     this.log = (options.logger ?? createJsonLogger()).child({ component: 'kafka-transport', group: options.groupId });
   }
 
@@ -164,8 +200,13 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
       this.joined = true;
       this.memberId = payload.memberId;
       this.assignment = payload.memberAssignment;
+      this.revokeLanes(payload.memberAssignment);
       metrics?.rebalance(groupId);
       this.log.info('joined consumer group', { memberId: payload.memberId, assignment: payload.memberAssignment, durationMs: payload.duration });
+    });
+    consumer.on(consumer.events.REBALANCING, () => {
+      // Last chance to record progress on partitions that may move away.
+      void this.commitDurable();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.joined = false;
@@ -179,12 +220,12 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     this.indexHandlers();
     await consumer.run({
       eachBatchAutoResolve: false,
-      autoCommit: true,
-      // Long batches commit what is done every second instead of only at the end.
-      autoCommitInterval: 1_000,
+      // kafkajs would commit its fetch position; this transport commits durable positions.
+      autoCommit: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
       eachBatch: (payload) => this.onBatch(payload),
     });
+    this.commitTimer = setInterval(() => void this.commitDurable(), 1_000);
   }
 
   /**
@@ -195,9 +236,12 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
    */
   async close(): Promise<void> {
     this.closing = true;
-    for (const timer of this.resumeTimers) clearTimeout(timer);
-    this.resumeTimers.clear();
-    for (const wake of this.wakeups) wake();
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    for (const wake of [...this.wakeups]) wake();
+    for (const lane of this.lanes.values()) lane.drained?.();
+    await Promise.all([...this.lanes.values()].map((lane) => lane.worker));
+    await this.committing;
+    await this.commitDurable();
     await this.consumer?.disconnect();
     await this.producer?.disconnect();
     this.consumer = undefined;
@@ -222,131 +266,219 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     return p.origin ?? { topic: p.context.topic, partition: p.context.partition, offset: p.message.offset, groupId: this.options.groupId };
   }
 
-  private canContinue(payload: EachBatchPayload): boolean {
-    return !this.closing && payload.isRunning() && !payload.isStale();
-  }
-
+  /**
+   * kafkajs hands over a batch: queue it on its partition's lane and return at once, so the
+   * next fetch runs while the lane's worker handles this one (kafkajs fetches, then waits for
+   * every batch of the fetch, then fetches again — processing inline serialises the two).
+   * `resolveOffset` here only moves kafkajs's fetch position; what gets committed is each
+   * lane's durable position, by this transport (autoCommit is off).
+   */
   private async onBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
+    // A seek is pending for this partition: kafkajs will re-fetch from the new position.
+    if (payload.isStale() || !payload.isRunning()) return;
+    const key = `${batch.topic}\0${batch.partition}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      const start = batch.messages.length > 0 ? Number(batch.messages[0].offset) : Number(batch.firstOffset() ?? 0);
+      lane = { key, topic: batch.topic, partition: batch.partition, queue: [], head: 0, nextOffset: -1, start, active: true, highWatermark: batch.highWatermark };
+      this.lanes.set(key, lane);
+    }
+    let added = 0;
+    for (const message of batch.messages) {
+      // After a rebalance kafkajs re-fetches from the committed offset: skip what is queued already.
+      if (Number(message.offset) < lane.nextOffset) continue;
+      lane.queue.push(message);
+      added++;
+    }
+    if (batch.messages.length > 0) lane.nextOffset = Number(batch.lastOffset()) + 1;
+    lane.highWatermark = batch.highWatermark;
+    payload.resolveOffset(batch.lastOffset());
+    this.options.metrics?.batchSize(batch.topic, batch.messages.length);
+    this.options.metrics?.inFlight(added);
+    this.startLane(lane);
+    lane.wake?.();
+    // Back-pressure: a lane holds at most about two fetches; the fetch loop waits (and heartbeats).
+    while (lane.queue.length - lane.head > this.maxQueued && lane.active && !this.closing && payload.isRunning()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          lane!.drained = undefined;
+          resolve();
+        }, HEARTBEAT_EVERY_MS);
+        lane!.drained = () => {
+          clearTimeout(timer);
+          lane!.drained = undefined;
+          resolve();
+        };
+      });
+      await payload.heartbeat();
+    }
+  }
+
+  private startLane(lane: Lane): void {
+    if (lane.worker) return;
+    lane.worker = this.runLane(lane)
+      .catch((error) => {
+        // The failure path itself failed (e.g. the DLQ write was refused): nothing after the
+        // durable position may be skipped, so drop the lane and re-read the partition from there.
+        this.log.error('partition lane failed; re-reading from its durable position', { topic: lane.topic, partition: lane.partition, error });
+        lane.active = false;
+        this.lanes.delete(lane.key);
+        const offset = String(lane.durable !== undefined ? Number(lane.durable) + 1 : lane.start);
+        const timer = setTimeout(() => {
+          if (!this.closing) this.consumer?.seek({ topic: lane.topic, partition: lane.partition, offset });
+        }, HEARTBEAT_EVERY_MS);
+        timer.unref();
+      })
+      .finally(() => {
+        lane.worker = undefined;
+      });
+  }
+
+  /** Handles a lane's queue in offset order until it is revoked or the transport closes. */
+  private async runLane(lane: Lane): Promise<void> {
     const { metrics, serde, groupId } = this.options;
-    const messages = batch.messages;
-    const count = messages.length;
-    const topic = batch.topic;
-    const partition = batch.partition;
-    metrics?.batchSize(topic, count);
-    metrics?.inFlight(count);
+    const { topic, partition } = lane;
     const factory = this.options.unitOfWork;
     const maxUnit = factory?.maxMessages ?? 1;
     const fromRetryTopic = topic === this.retryTopic;
-    let lastBeat = Date.now();
-    // Offsets are resolved lazily: resolving offset n covers every earlier one, and nobody reads
-    // the resolved position before the next heartbeat/commit or the end of the batch. Only
-    // offsets whose handler (or unit) already resolved ever get here.
-    let done: string | undefined;
-    let lastResolved = -1;
-    const settle = () => {
-      if (done === undefined) return;
-      payload.resolveOffset(done);
-      lastResolved = Number(done);
-      done = undefined;
-    };
-    const beat = async () => {
-      if (Date.now() - lastBeat < HEARTBEAT_EVERY_MS) return;
-      settle();
-      lastBeat = Date.now();
-      await payload.heartbeat();
-      await payload.commitOffsetsIfNecessary();
-    };
+    const control: LaneControl = { canContinue: () => lane.active && !this.closing };
     const tally = new Map<string, number>();
     let unit: Prepared[] = [];
+    const durable = (offset: string) => {
+      lane.durable = offset;
+    };
     const flush = async (): Promise<boolean> => {
       if (unit.length === 0) return true;
       const run = unit;
       unit = [];
-      const outcome = await this.runUnit(run, payload, beat);
-      if (outcome.resolvedUpTo) done = outcome.resolvedUpTo;
+      const outcome = await this.runUnit(run, control);
+      if (outcome.resolvedUpTo) durable(outcome.resolvedUpTo);
       return outcome.outcome === 'resolved';
     };
-    try {
-      for (let i = 0; i < count; i++) {
-        if (!this.canContinue(payload)) break;
-        const message = messages[i];
-        if (fromRetryTopic) {
-          const notBefore = Number(headerText(message.headers, Headers.notBefore) ?? 0);
-          const wait = notBefore - Date.now();
-          if (wait > 0) {
-            // Retry-topic messages are appended in failure order with one delay, so the head
-            // of the partition is always the next one due: pause until then, refetch from it.
-            if (!(await flush())) break;
-            const resume = payload.pause();
-            const timer = setTimeout(() => {
-              this.resumeTimers.delete(timer);
-              resume();
-            }, wait);
-            this.resumeTimers.add(timer);
-            break;
-          }
-        }
-        let prepared: Prepared | 'dead-lettered' | 'abandoned' | undefined;
-        if (!fromRetryTopic && message.value) {
-          // Hot path, inlined: a decodable message from its source topic.
-          try {
-            const decoded = await serde.decode(topic, message.value);
-            prepared = {
-              message,
-              context: new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, metaOf(decoded.value), groupId, 1, undefined),
-              value: decoded.value,
-              handler: this.handlerFor(decoded.recordType),
-              round: 0,
-              priorAttempts: 0,
-            };
-          } catch {
-            prepared = undefined;
-          }
-        }
-        prepared ??= await this.prepare(topic, partition, message, fromRetryTopic, payload, beat);
-        if (prepared === 'abandoned') break;
-        if (prepared === 'dead-lettered') {
+    let taken = 0;
+    const settleMetrics = () => {
+      if (!metrics) return;
+      for (const [recordType, n] of tally) metrics.consumed(topic, recordType, n);
+      tally.clear();
+      if (taken > 0) metrics.inFlight(-taken);
+      taken = 0;
+      if (lane.durable !== undefined) metrics.lag(topic, partition, Math.max(0, Number(lane.highWatermark) - Number(lane.durable) - 1));
+    };
+    while (control.canContinue()) {
+      if (lane.head >= lane.queue.length) {
+        // Idle: finish the open unit, publish counters, wait for the next batch.
+        if (!(await flush())) break;
+        settleMetrics();
+        lane.queue = [];
+        lane.head = 0;
+        lane.drained?.();
+        await new Promise<void>((resolve) => {
+          const wake = () => {
+            this.wakeups.delete(wake);
+            lane.wake = undefined;
+            resolve();
+          };
+          lane.wake = wake;
+          this.wakeups.add(wake);
+        });
+        continue;
+      }
+      const message = lane.queue[lane.head];
+      if (fromRetryTopic) {
+        const wait = Number(headerText(message.headers, Headers.notBefore) ?? 0) - Date.now();
+        // One delay per retry topic: the head of the lane is always the next one due.
+        if (wait > 0) {
           if (!(await flush())) break;
-          done = message.offset;
-          continue;
+          if (!(await this.sleep(wait, control))) break;
         }
-        if (factory) {
-          unit.push(prepared);
-          if (unit.length >= maxUnit && !(await flush())) break;
-        } else if (!prepared.handler) {
-          metrics?.ignored(prepared.context.topic, prepared.context.recordType);
-          done = message.offset;
-        } else {
-          // Hot path: one handler call, failures take the slow path with retries.
-          try {
-            const started = performance.now();
-            const result = await prepared.handler(prepared.value, prepared.context);
-            if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-            metrics?.handlerDuration(topic, prepared.context.recordType, (performance.now() - started) / 1000);
-            tally.set(prepared.context.recordType, (tally.get(prepared.context.recordType) ?? 0) + 1);
-            done = message.offset;
-          } catch (error) {
-            settle();
-            if ((await this.runOne(prepared, payload, beat, { error })) === 'abandoned') break;
-            done = message.offset;
-          }
+      }
+      lane.head++;
+      taken++;
+      if (lane.drained && lane.queue.length - lane.head < this.maxQueued / 2) lane.drained();
+      let prepared: Prepared | 'dead-lettered' | 'abandoned' | undefined;
+      if (!fromRetryTopic && message.value) {
+        // Hot path, inlined: a decodable message from its source topic.
+        try {
+          const decoded = await serde.decode(topic, message.value);
+          prepared = {
+            message,
+            context: new MessageContext(topic, partition, message, decoded.recordType, decoded.schemaId, metaOf(decoded.value), groupId, 1, undefined),
+            value: decoded.value,
+            handler: this.handlerFor(decoded.recordType),
+            round: 0,
+            priorAttempts: 0,
+          };
+        } catch {
+          prepared = undefined;
         }
-        if (Date.now() - lastBeat >= HEARTBEAT_EVERY_MS) await beat();
       }
-      if (this.canContinue(payload)) await flush();
-      else unit = [];
-      settle();
-      if (metrics) {
-        for (const [recordType, n] of tally) metrics.consumed(topic, recordType, n);
-        if (lastResolved >= 0) metrics.lag(topic, batch.partition, Math.max(0, Number(batch.highWatermark) - lastResolved - 1));
+      prepared ??= await this.prepare(topic, partition, message, fromRetryTopic, control);
+      if (prepared === 'abandoned') break;
+      if (prepared === 'dead-lettered') {
+        if (!(await flush())) break;
+        durable(message.offset);
+        continue;
       }
-      if (this.closing && lastResolved >= 0) {
-        // The runner is stopping: commit now rather than trust the post-batch commit path.
-        await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      if (factory) {
+        unit.push(prepared);
+        if (unit.length >= maxUnit && !(await flush())) break;
+      } else if (!prepared.handler) {
+        metrics?.ignored(prepared.context.topic, prepared.context.recordType);
+        durable(message.offset);
+      } else {
+        // Hot path: one handler call; a failure takes the slow path with retries.
+        try {
+          const started = performance.now();
+          const result = await prepared.handler(prepared.value, prepared.context);
+          if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+          metrics?.handlerDuration(topic, prepared.context.recordType, (performance.now() - started) / 1000);
+          tally.set(prepared.context.recordType, (tally.get(prepared.context.recordType) ?? 0) + 1);
+          durable(message.offset);
+        } catch (error) {
+          if ((await this.runOne(prepared, control, { error })) === 'abandoned') break;
+          durable(message.offset);
+        }
       }
-    } finally {
-      metrics?.inFlight(-count);
+    }
+    settleMetrics();
+    const left = lane.queue.length - lane.head;
+    if (left > 0) metrics?.inFlight(-left);
+  }
+
+  /**
+   * Commits each lane's durable position (offset after the last message whose effects are
+   * durable). Runs every second, when a rebalance starts, and on close.
+   */
+  private async commitDurable(): Promise<void> {
+    if (this.committing) return this.committing;
+    const consumer = this.consumer;
+    const due = [...this.lanes.values()].filter((l) => l.durable !== undefined && l.durable !== l.committed);
+    if (!consumer || due.length === 0) return;
+    const offsets = due.map((l) => ({ lane: l, durable: l.durable!, topic: l.topic, partition: l.partition, offset: String(Number(l.durable) + 1) }));
+    this.committing = consumer
+      .commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })))
+      .then(
+        () => {
+          for (const o of offsets) o.lane.committed = o.durable;
+        },
+        (error) => this.log.debug('offset commit deferred', { error }),
+      )
+      .finally(() => {
+        this.committing = undefined;
+      });
+    return this.committing;
+  }
+
+  /** Partitions this member no longer owns stop after their in-flight message; nothing more is committed for them. */
+  private revokeLanes(assignment: Record<string, number[]>): void {
+    for (const lane of this.lanes.values()) {
+      if (!(assignment[lane.topic] ?? []).includes(lane.partition)) {
+        lane.active = false;
+        lane.wake?.();
+        lane.drained?.();
+        this.lanes.delete(lane.key);
+      }
     }
   }
 
@@ -356,8 +488,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     partition: number,
     message: KafkaMessage,
     fromRetryTopic: boolean,
-    payload: EachBatchPayload,
-    beat: () => Promise<void>,
+    control: LaneControl,
   ): Promise<Prepared | 'dead-lettered' | 'abandoned'> {
     const { groupId, serde, metrics } = this.options;
     const retry = fromRetryTopic ? retryStateOf(message.headers) : undefined;
@@ -390,15 +521,14 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         }
         // A registry outage fails every message alike: wait it out rather than dead-letter.
         this.log.warn('decode failed, retrying', { topic, partition, offset: message.offset, attempt, error });
-        if (!(await this.sleep(backoffDelay(attempt, this.policy), payload, beat))) return 'abandoned';
+        if (!(await this.sleep(backoffDelay(attempt, this.policy), control))) return 'abandoned';
       }
     }
   }
 
   private async runUnit(
     unit: Prepared[],
-    payload: EachBatchPayload,
-    beat: () => Promise<void>,
+    control: LaneControl,
   ): Promise<{ outcome: Outcome; resolvedUpTo?: string }> {
     const factory = this.options.unitOfWork;
     if (unit.length > 1 && factory) {
@@ -408,7 +538,6 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         for (const p of unit) await this.invoke(p, uow);
         await uow.commit();
         this.countConsumed(unit);
-        await beat();
         return { outcome: 'resolved', resolvedUpTo: unit[unit.length - 1].message.offset };
       } catch (error) {
         await uow.rollback(error).catch((e) => this.log.error('rollback failed', { error: e }));
@@ -417,17 +546,16 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     }
     let resolvedUpTo: string | undefined;
     for (const p of unit) {
-      if (!this.canContinue(payload)) return { outcome: 'abandoned', resolvedUpTo };
-      const outcome = await this.runOne(p, payload, beat);
+      if (!control.canContinue()) return { outcome: 'abandoned', resolvedUpTo };
+      const outcome = await this.runOne(p, control);
       if (outcome === 'abandoned') return { outcome, resolvedUpTo };
       resolvedUpTo = p.message.offset;
-      await beat();
     }
     return { outcome: 'resolved', resolvedUpTo };
   }
 
   /** One message with bounded in-process retries; resolves when its offset may be resolved. */
-  private async runOne(p: Prepared, payload: EachBatchPayload, beat: () => Promise<void>, failedFirst?: { error: unknown }): Promise<Outcome> {
+  private async runOne(p: Prepared, control: LaneControl, failedFirst?: { error: unknown }): Promise<Outcome> {
     const { metrics } = this.options;
     const factory = this.options.unitOfWork;
     const { topic, recordType } = p.context;
@@ -471,7 +599,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         }
         if (attempt < this.policy.attempts) {
           metrics?.retried(topic, recordType, 'in_process');
-          if (!(await this.sleep(backoffDelay(attempt, this.policy), payload, beat))) return 'abandoned';
+          if (!(await this.sleep(backoffDelay(attempt, this.policy), control))) return 'abandoned';
         }
       }
     }
@@ -526,10 +654,10 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     });
   }
 
-  /** Waits between attempts, heart-beating; false when the partition was revoked or we stop. */
-  private async sleep(ms: number, payload: EachBatchPayload, beat: () => Promise<void>): Promise<boolean> {
+  /** Waits between attempts or for a retry to fall due; false when the partition was revoked or we stop. */
+  private async sleep(ms: number, control: LaneControl): Promise<boolean> {
     const until = Date.now() + ms;
-    while (this.canContinue(payload)) {
+    while (control.canContinue()) {
       const left = until - Date.now();
       if (left <= 0) return true;
       await new Promise<void>((resolve) => {
@@ -541,7 +669,6 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         const timer = setTimeout(wake, Math.min(left, HEARTBEAT_EVERY_MS));
         this.wakeups.add(wake);
       });
-      await beat();
     }
     return false;
   }
