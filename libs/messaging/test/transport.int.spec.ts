@@ -194,3 +194,35 @@ describe('Kafka transport against the real broker', () => {
     expect(handledBy.get('c')!.length).toBeGreaterThan(0);
   });
 });
+
+describe('long batches', () => {
+  it('keeps its group membership while handlers run longer than the session timeout', async () => {
+    const fixture = await topicFixture(1);
+    try {
+      const scans = await fixture.publishScans(30);
+      const handled: string[] = [];
+      const service = await startScanService({
+        kafka: fixture.kafka,
+        serde: fixture.serde,
+        groupId: fixture.groupId,
+        topics: [fixture.topic],
+        consumer: { sessionTimeout: 6_000, heartbeatInterval: 500 },
+        handle: async (scan) => {
+          // 30 × 300 ms = 9 s of handling in one fetched batch, beyond the 6 s session timeout.
+          await new Promise((r) => setTimeout(r, 300));
+          handled.push(scan.meta.eventId);
+        },
+      });
+      try {
+        await waitUntil('all handled', () => handled.length === 30, { timeoutMs: 30_000 });
+        expect(handled).toEqual(scans.map((s) => s.meta.eventId));
+        // One join only: the member was never evicted for missing heartbeats.
+        expect(await service.metrics.registry.getSingleMetricAsString('lading_consumer_rebalances_total')).toMatch(/} 1$/m);
+      } finally {
+        await service.close();
+      }
+    } finally {
+      await fixture.close();
+    }
+  });
+});
