@@ -1,0 +1,2 @@
+export * from './registry-serde';
+export * from './shipment-scanned';
