@@ -4,6 +4,9 @@ import { DuplicateEventError, StreamConflictError } from './errors';
 import { eventStoreFixture, gate, OrderEvent, placed, released } from './test/fixture';
 import { START_OF_LOG } from './types';
 
+// The preset's testTimeout does not reach projects run from the root config.
+jest.setTimeout(60_000);
+
 describe('event store appends (PostgreSQL)', () => {
   let fx: Awaited<ReturnType<typeof eventStoreFixture>>;
   beforeAll(async () => {

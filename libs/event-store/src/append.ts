@@ -52,6 +52,7 @@ ins as (
   select r.stream_id, r.stream_type, r.tenant_id, r.n, pg_current_xact_id() from req r
    where r.expected in (0, -1) and not exists (select 1 from dup)
      and not exists (select 1 from ${t.streams} s where s.stream_id = r.stream_id)
+   order by r.stream_id
   on conflict (stream_id) do nothing
   returning stream_id, 0::bigint as base
 ),
@@ -108,8 +109,13 @@ export async function appendToStreams(client: PoolClient, t: EventStoreTables, r
       });
     });
   });
-  const live = requests.filter((r) => r.events.length > 0);
+  // Streams are claimed in stream-id order so that two multi-stream appends over the same
+  // streams wait for each other instead of deadlocking.
+  const live = requests.filter((r) => r.events.length > 0).sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
   if (live.length === 0) return requests.map((r) => emptyResult(r));
+  if (live.length > 1) {
+    await client.query(`select 1 from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update`, [live.map((r) => r.streamId)]);
+  }
 
   const { rows } = await client.query(appendSql(t), [
     live.map((r) => r.streamId),

@@ -13,7 +13,7 @@ export function counter(registry: Registry, name: string, help: string, labelNam
 }
 
 export function histogram(registry: Registry, name: string, help: string, labelNames: string[], buckets?: number[]): Histogram<string> {
-  return (registry.getSingleMetric(name) as Histogram<string>) ?? new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+  return (registry.getSingleMetric(name) as Histogram<string>) ?? new Histogram({ name, help, labelNames, ...(buckets ? { buckets } : {}), registers: [registry] });
 }
 
 /** A sleep that `wake()` cuts short, so `stop()` does not wait out a poll interval. */

@@ -38,6 +38,8 @@ export interface OutboxRelayStatus {
   backendPid?: number;
   cursor?: CommitCursor;
   published: number;
+  /** Reads done as leader (lets tests and operators see that the relay is polling). */
+  polls: number;
 }
 
 export interface OutboxRelay {
@@ -82,6 +84,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let session: PoolClient | undefined;
   let cursor: CommitCursor | undefined;
   let publishedCount = 0;
+  let polls = 0;
   let lagMeasuredAt = 0;
   const idle = interruptibleSleep();
 
@@ -132,6 +135,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayOnce(client: PoolClient): Promise<number> {
     const from = cursor ?? START_OF_LOG;
     const events = await readCommittedAfter(client, t, from, batchSize, filter);
+    polls++;
     if (events.length === 0) {
       await measureLag(client);
       return 0;
@@ -200,7 +204,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         leaderGauge.set({ relay: name }, 0);
       }
     },
-    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount }),
+    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, polls }),
   };
 }
 
