@@ -1,4 +1,5 @@
 import type { Decider } from '@lading/decider';
+import { waitUntil } from '@lading/testing';
 import { randomUUID } from 'node:crypto';
 import { DuplicateEventError, StreamConflictError } from './errors';
 import { eventStoreFixture, gate, OrderEvent, placed, released } from './test/fixture';
@@ -164,7 +165,12 @@ describe('event store appends (PostgreSQL)', () => {
 
   it('reads everything in global order, gap-free', async () => {
     const { store } = fx;
-    const all = await store.readAll({ after: START_OF_LOG, limit: 10_000 });
+    const { rows } = await fx.pool.query(`select count(*)::int as n from "${fx.schema}".events`);
+    // Other sessions on the server may hold xmin back for a moment: poll until visible.
+    const all = await waitUntil('every event visible', async () => {
+      const read = await store.readAll({ after: START_OF_LOG, limit: 10_000 });
+      return read.events.length === rows[0].n && read;
+    });
     const positions = all.events.map((e) => e.position);
     expect(positions.length).toBeGreaterThan(5);
     expect(new Set(positions).size).toBe(positions.length);
