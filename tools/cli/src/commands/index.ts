@@ -1,4 +1,6 @@
 import type { CommandGroup } from '../main';
+import { eventStoreCommand } from './event-store';
+import { projectionsCommand } from './projections';
 
 /** Every command group of `npm run lading -- <group>`. */
-export const commandGroups: CommandGroup[] = [];
+export const commandGroups: CommandGroup[] = [eventStoreCommand, projectionsCommand()];
