@@ -163,6 +163,33 @@ describe('event store appends (PostgreSQL)', () => {
     expect([...fresh]).toEqual([other]);
   });
 
+  it('records the inbox row in the append statement itself, skipping streams whose input was already handled', async () => {
+    const { store } = fx;
+    const input = randomUUID();
+    const inbox = { consumer: 'visibility', eventId: input };
+    const first = await store.append('shipment:SH-10', [{ type: 'MilestoneRecorded' }], { expectedVersion: 'no_stream', tenantId: 'acme', inbox });
+    const again = await store.append('shipment:SH-10', [{ type: 'MilestoneRecorded' }], { expectedVersion: 'no_stream', tenantId: 'acme', inbox });
+    expect(first.inboxDuplicate).toBeUndefined();
+    expect(again).toMatchObject({ duplicate: true, inboxDuplicate: true, nextExpectedVersion: 1, events: [] });
+
+    const other = randomUUID();
+    const batch = await store.appendMany([
+      { streamId: 'shipment:SH-10', events: [{ type: 'MilestoneRecorded' }], expectedVersion: 1, tenantId: 'acme', inbox },
+      { streamId: 'shipment:SH-11', events: [{ type: 'MilestoneRecorded' }], expectedVersion: 'no_stream', tenantId: 'acme', inbox: { consumer: 'visibility', eventId: other } },
+    ]);
+    expect(batch.map((r) => [r.streamId, r.duplicate, r.events.length])).toEqual([
+      ['shipment:SH-10', true, 0],
+      ['shipment:SH-11', false, 1],
+    ]);
+    expect(await store.readStream('shipment:SH-10')).toHaveLength(1);
+    // A version conflict rolls the inbox row back with the statement: the redelivery is handled.
+    const third = randomUUID();
+    await expect(
+      store.append('shipment:SH-11', [{ type: 'MilestoneRecorded' }], { expectedVersion: 9, tenantId: 'acme', inbox: { consumer: 'visibility', eventId: third } }),
+    ).rejects.toBeInstanceOf(StreamConflictError);
+    expect(await store.transaction((tx) => tx.recordInbox('visibility', third))).toBe(true);
+  });
+
   it('reads everything in global order, gap-free', async () => {
     const { store } = fx;
     const { rows } = await fx.pool.query(`select count(*)::int as n from "${fx.schema}".events`);

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { ClientBase, Pool } from 'pg';
+
+/** A pool (autocommit, one statement) or a connection (inside the caller's transaction). */
+export type Queryable = Pick<ClientBase | Pool, 'query'>;
 import { DuplicateEventError, StreamConflictError } from './errors';
 import type { EventStoreTables } from './schema';
 import type { AppendRequest, AppendResult, DomainEvent, ExpectedVersion, StoredEvent } from './types';
 
 const ANY = -1;
+/** SQLSTATE raised by `append_refused` (see the migration). */
+const APPEND_REFUSED = 'LA001';
 
 function expectedCode(expected: ExpectedVersion): number {
   if (expected === 'any') return ANY;
@@ -34,16 +39,35 @@ export function streamTypeOf(streamId: string): string {
  */
 function appendSql(t: EventStoreTables): string {
   return `
-with req as (
-  select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[]) with ordinality
-    as r(stream_id, stream_type, tenant_id, expected, n, ord)
+with asked as (
+  select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $7::text[], $8::text[]) with ordinality
+    as r(stream_id, stream_type, tenant_id, expected, n, consumer, input_id, ord)
 ),
-dup as (select 1 from ${t.events} where event_id = any($6::uuid[]) limit 1),
+inbox as (
+  insert into ${t.inbox} (consumer, event_id)
+  select consumer, input_id from asked where input_id is not null order by consumer, input_id
+  on conflict do nothing
+  returning consumer, event_id
+),
+req as materialized (
+  select a.* from asked a
+   where a.input_id is null or exists (select 1 from inbox i where i.consumer = a.consumer and i.event_id = a.input_id)
+),
+ev as materialized (
+  select e.* from jsonb_to_recordset($6::jsonb) as e(stream_id text, idx int, event_id uuid, event_type text, payload jsonb, metadata jsonb)
+   where e.stream_id in (select stream_id from req)
+),
+dup as (
+  select 1 from ${t.events}
+   where event_id = any($10::uuid[]) and stream_id in (select stream_id from req)
+   limit 1
+),
 upd as (
   update ${t.streams} s
      set version = s.version + r.n, last_transaction_id = pg_current_xact_id(), updated_at = now()
     from req r
-   where s.stream_id = r.stream_id and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
+   where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id
+     and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
      and s.last_transaction_id <= pg_current_xact_id() and not exists (select 1 from dup)
   returning s.stream_id, s.version - r.n as base
 ),
@@ -51,7 +75,7 @@ ins as (
   insert into ${t.streams} (stream_id, stream_type, tenant_id, version, last_transaction_id)
   select r.stream_id, r.stream_type, r.tenant_id, r.n, pg_current_xact_id() from req r
    where r.expected in (0, -1) and not exists (select 1 from dup)
-     and not exists (select 1 from ${t.streams} s where s.stream_id = r.stream_id)
+     and r.stream_id not in (select s.stream_id from ${t.streams} s where s.stream_id = any($1::text[]))
    order by r.stream_id
   on conflict (stream_id) do nothing
   returning stream_id, 0::bigint as base
@@ -60,17 +84,24 @@ granted as (select stream_id, base from upd union all select stream_id, base fro
 appended as (
   insert into ${t.events} (stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload, metadata)
   select e.stream_id, r.stream_type, g.base + e.idx, e.event_id, e.event_type, r.tenant_id, e.payload, e.metadata
-    from jsonb_to_recordset($7::jsonb) as e(stream_id text, idx int, event_id uuid, event_type text, payload jsonb, metadata jsonb)
+    from ev e
     join granted g on g.stream_id = e.stream_id
     join req r on r.stream_id = e.stream_id
    order by r.ord, e.idx
   returning position, transaction_id, stream_id, stream_version, event_id, recorded_at
 )
-select stream_id, base, null::bigint as position, null::text as transaction_id, null::bigint as stream_version,
+select 'granted' as kind, stream_id, null::bigint as position, null::text as transaction_id, null::bigint as stream_version,
        null::uuid as event_id, null::timestamptz as recorded_at
   from granted
 union all
-select stream_id, null, position, transaction_id::text, stream_version, event_id, recorded_at from appended`;
+select 'event', stream_id, position, transaction_id::text, stream_version, event_id, recorded_at from appended
+union all
+select 'inbox_duplicate', a.stream_id, null, null, (select version from ${t.streams} s where s.stream_id = a.stream_id), null, null
+  from asked a where not exists (select 1 from req r where r.stream_id = a.stream_id)
+union all
+select 'inboxed', null, null, null, count(*), null, null from inbox
+union all
+select 'checked', null, null, null, ${t.schema}.append_refused($9::boolean, (select count(*) from req) - (select count(*) from granted)), null, null`;
 }
 
 interface PreparedEvent {
@@ -87,7 +118,13 @@ interface PreparedEvent {
  * single stream nothing was written (retry in the same transaction is fine); with several
  * streams some may have been written, so the error says the transaction must be rolled back.
  */
-export async function appendToStreams(client: PoolClient, t: EventStoreTables, requests: readonly AppendRequest[]): Promise<AppendResult[]> {
+export async function appendToStreams(
+  client: Queryable,
+  t: EventStoreTables,
+  requests: readonly AppendRequest[],
+  /** Autocommit (no surrounding transaction): a refused append must roll its statement back. */
+  strict = false,
+): Promise<AppendResult[]> {
   if (requests.length === 0) return [];
   const seen = new Set<string>();
   const prepared: PreparedEvent[] = [];
@@ -117,28 +154,55 @@ export async function appendToStreams(client: PoolClient, t: EventStoreTables, r
     await client.query(`select 1 from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update`, [live.map((r) => r.streamId)]);
   }
 
-  const { rows } = await client.query(appendSql(t), [
-    live.map((r) => r.streamId),
-    live.map((r) => r.streamType ?? streamTypeOf(r.streamId)),
-    live.map((r) => r.tenantId),
-    live.map((r) => expectedCode(r.expectedVersion)),
-    live.map((r) => r.events.length),
-    prepared.map((e) => e.eventId),
-    JSON.stringify(
-      prepared.map((e) => ({ stream_id: e.streamId, idx: e.idx, event_id: e.eventId, event_type: e.event.type, payload: e.event, metadata: e.metadata })),
-    ),
-  ]);
+  const result = await client.query({
+    name: statementName('append', t),
+    text: appendSql(t),
+    values: [
+      live.map((r) => r.streamId),
+      live.map((r) => r.streamType ?? streamTypeOf(r.streamId)),
+      live.map((r) => r.tenantId),
+      live.map((r) => expectedCode(r.expectedVersion)),
+      live.map((r) => r.events.length),
+      JSON.stringify(
+        prepared.map((e) => ({ stream_id: e.streamId, idx: e.idx, event_id: e.eventId, event_type: e.event.type, payload: e.event, metadata: e.metadata })),
+      ),
+      live.map((r) => r.inbox?.consumer ?? null),
+      live.map((r) => r.inbox?.eventId ?? null),
+      strict,
+      prepared.map((e) => e.eventId),
+    ],
+  }).catch((error) => {
+    // Autocommit mode: the statement refused (and so rolled back) itself; say why below.
+    if ((error as { code?: string }).code === APPEND_REFUSED) return undefined;
+    throw error;
+  });
+  if (!result) {
+    const results = await resolveRefusal(client, t, requests, live, prepared, new Set(), false);
+    return results;
+  }
+  const { rows } = result;
 
   const granted = new Set<string>();
+  const inboxDuplicates = new Map<string, number>();
   const stored = new Map<string, Record<string, unknown>>();
+  let inboxed = 0;
   for (const row of rows) {
-    if (row.position === null) granted.add(row.stream_id);
+    if (row.kind === 'checked') continue;
+    if (row.kind === 'inboxed') inboxed = Number(row.stream_version);
+    else if (row.kind === 'granted') granted.add(row.stream_id);
+    else if (row.kind === 'inbox_duplicate') inboxDuplicates.set(row.stream_id, Number(row.stream_version ?? 0));
     else stored.set(row.event_id, row);
   }
-  if (granted.size < live.length) {
-    return resolveRefusal(client, t, requests, live, prepared, granted);
+  const accepted = live.filter((r) => !inboxDuplicates.has(r.streamId));
+  if (granted.size < accepted.length) {
+    const acceptedPrepared = prepared.filter((e) => !inboxDuplicates.has(e.streamId));
+    const results = await resolveRefusal(client, t, requests, accepted, acceptedPrepared, granted, inboxed > 0);
+    return results.map((result) =>
+      inboxDuplicates.has(result.streamId) ? inboxDuplicateResult(result.streamId, inboxDuplicates.get(result.streamId)!) : result,
+    );
   }
   return requests.map((request, i) => {
+    if (inboxDuplicates.has(request.streamId)) return inboxDuplicateResult(request.streamId, inboxDuplicates.get(request.streamId)!);
     const events = prepared
       .filter((e) => e.request === i)
       .map((e) => toStoredEvent(request, e, stored.get(e.eventId)!));
@@ -147,6 +211,10 @@ export async function appendToStreams(client: PoolClient, t: EventStoreTables, r
       ? { streamId: request.streamId, nextExpectedVersion: last.streamVersion, events, duplicate: false }
       : emptyResult(request);
   });
+}
+
+function inboxDuplicateResult(streamId: string, version: number): AppendResult {
+  return { streamId, nextExpectedVersion: version, events: [], duplicate: true, inboxDuplicate: true };
 }
 
 function emptyResult(request: AppendRequest): AppendResult {
@@ -171,12 +239,13 @@ function toStoredEvent(request: AppendRequest, e: PreparedEvent, row: Record<str
 }
 
 async function resolveRefusal(
-  client: PoolClient,
+  client: Queryable,
   t: EventStoreTables,
   requests: readonly AppendRequest[],
   live: readonly AppendRequest[],
   prepared: PreparedEvent[],
   granted: Set<string>,
+  inboxWritten: boolean,
 ): Promise<AppendResult[]> {
   const ids = prepared.map((e) => e.eventId);
   const { rows: existing } = await client.query(`select ${EVENT_COLUMNS} from ${t.events} where event_id = any($1::uuid[]) order by position`, [ids]);
@@ -210,13 +279,25 @@ async function resolveRefusal(
   const detail = refused
     .map((r) => `${r.streamId} expected ${r.expectedVersion}, is ${state.has(r.streamId) ? state.get(r.streamId)!.version : 'no stream'}`)
     .join('; ');
-  const wroteSomething = granted.size > 0;
+  // Written by this statement and still in the caller's transaction: other streams' events,
+  // or inbox rows (a retry in the same transaction would then see its own input as a duplicate).
+  const wroteSomething = granted.size > 0 || inboxWritten;
   throw new StreamConflictError(
     refused.map((r) => r.streamId),
     commitOrder ? 'commit_order' : 'version',
     wroteSomething,
     detail,
   );
+}
+
+/**
+ * Hot-path statements are prepared once per connection (node-postgres caches them by name),
+ * so the append's CTE is planned once instead of on every message. PostgreSQL soon switches
+ * a prepared statement to a generic plan, which cannot see the array sizes: the append reaches
+ * streams and events only through `= any($array)` so that plan stays on the indexes.
+ */
+export function statementName(what: string, t: EventStoreTables): string {
+  return `lading_es_${what}_${t.schema.replace(/"/g, '')}`.slice(0, 63);
 }
 
 export const EVENT_COLUMNS =

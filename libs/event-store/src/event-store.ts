@@ -1,6 +1,6 @@
 import type { Decider } from '@lading/decider';
 import type { Pool, PoolClient } from 'pg';
-import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent } from './append';
+import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent, statementName } from './append';
 import { cursorAfter, readCommittedAfter } from './commit-order';
 import { handleInTransaction, HandleOptions, HandleResult } from './decider-runtime';
 import { StreamConflictError, TransactionAbortedError } from './errors';
@@ -78,7 +78,10 @@ export interface EventStore {
    * `work` swallowed the error.
    */
   transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
+  /** Appends in a transaction of its own (one statement when there are no inline projections). */
   append<E extends DomainEvent>(streamId: string, events: readonly E[], options: AppendOptions<E>): Promise<AppendResult<E>>;
+  /** Appends to several distinct streams in a transaction of its own, all or nothing. */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
   /** The next committed events after `after`, gap-free, in commit-cursor order. */
   readAll(options?: { after?: CommitCursor; limit?: number; streamTypes?: readonly string[] }): Promise<{ events: StoredEvent[]; cursor: CommitCursor }>;
@@ -148,17 +151,19 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       },
       readStream: (streamId, readOptions) => readStream(client, streamId, readOptions),
       async recordInbox(consumer, eventId) {
-        const { rowCount } = await client.query(
-          `insert into ${t.inbox} (consumer, event_id) values ($1, $2) on conflict do nothing`,
-          [consumer, eventId],
-        );
+        const { rowCount } = await client.query({
+          name: statementName('inbox', t),
+          text: `insert into ${t.inbox} (consumer, event_id) values ($1, $2) on conflict do nothing`,
+          values: [consumer, eventId],
+        });
         return (rowCount ?? 0) > 0;
       },
       async recordInboxMany(consumer, eventIds) {
-        const { rows } = await client.query(
-          `insert into ${t.inbox} (consumer, event_id) select $1, unnest($2::text[]) on conflict do nothing returning event_id`,
-          [consumer, eventIds],
-        );
+        const { rows } = await client.query({
+          name: statementName('inbox_many', t),
+          text: `insert into ${t.inbox} (consumer, event_id) select $1, unnest($2::text[]) on conflict do nothing returning event_id`,
+          values: [consumer, eventIds],
+        });
         return new Set(rows.map((r) => r.event_id as string));
       },
       scheduleTimer: (timer) => scheduleTimer(client, t, timer),
@@ -201,7 +206,14 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         client.release(broken);
       }
     },
-    append: (streamId, events, appendOptions) => store.transaction((tx) => tx.append(streamId, events, appendOptions)),
+    async append(streamId, events, appendOptions) {
+      // Without inline projections an append (with its inbox row) is one statement: it runs
+      // in autocommit, one round trip, and is atomic on its own.
+      if (inline.length > 0) return store.transaction((tx) => tx.append(streamId, events, appendOptions));
+      const [result] = await appendToStreams(pool, t, [{ ...appendOptions, streamId, events }], true);
+      return result as AppendResult<never>;
+    },
+    appendMany: (requests) => store.transaction((tx) => tx.appendMany(requests)),
     readStream: (streamId, readOptions) => readStream(pool, streamId, readOptions),
     async readAll(readOptions = {}) {
       const after = readOptions.after ?? START_OF_LOG;

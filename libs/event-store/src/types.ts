@@ -34,9 +34,14 @@ export interface AppendRequest<E extends DomainEvent = DomainEvent> {
   metadata?: EventMetadata;
   /** Event ids (uuid), one per event; random if omitted. Re-appending the same ids is a no-op. */
   eventIds?: readonly string[];
+  /**
+   * Records the input message in the consumer's inbox in the same statement: if it was
+   * already recorded, this stream's append is skipped and reported as `inboxDuplicate`.
+   */
+  inbox?: { consumer: string; eventId: string };
 }
 
-export interface AppendOptions<E extends DomainEvent = DomainEvent> extends Omit<AppendRequest<E>, 'streamId' | 'events'> {}
+export type AppendOptions<E extends DomainEvent = DomainEvent> = Omit<AppendRequest<E>, 'streamId' | 'events'>;
 
 /** An event as the store holds it. */
 export interface StoredEvent<E extends DomainEvent = DomainEvent> {
@@ -61,8 +66,10 @@ export interface AppendResult<E extends DomainEvent = DomainEvent> {
   nextExpectedVersion: number;
   /** The events this call stored (on a duplicate: the ones stored by the first call). */
   events: StoredEvent<E>[];
-  /** True when every event id was already stored: the retried append changed nothing. */
+  /** True when nothing was appended because it already was (same event ids, or inbox duplicate). */
   duplicate: boolean;
+  /** The `inbox` input was already recorded: the message was handled before. */
+  inboxDuplicate?: boolean;
 }
 
 /**

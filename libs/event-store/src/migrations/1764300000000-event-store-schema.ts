@@ -90,9 +90,21 @@ export function eventStoreSchemaMigration(schema: string): new () => MigrationIn
           created_at timestamptz not null default now()
         )`);
       await queryRunner.query(`create index timers_due_at on ${t.timers} (due_at)`);
+      // An append running in autocommit (one statement, no transaction around it) must not
+      // keep its inbox row when a stream refuses the append: raising rolls the statement back.
+      await queryRunner.query(`
+        create function ${t.schema}.append_refused(strict boolean, refused bigint) returns bigint
+        language plpgsql volatile as $$
+        begin
+          if strict and refused > 0 then
+            raise exception 'append refused for % stream(s)', refused using errcode = 'LA001';
+          end if;
+          return refused;
+        end $$`);
     }
 
     async down(queryRunner: QueryRunner): Promise<void> {
+      await queryRunner.query(`drop function if exists ${t.schema}.append_refused(boolean, bigint)`);
       for (const table of [t.timers, t.snapshots, t.projections, t.checkpoints, t.inbox, t.events, t.streams]) {
         await queryRunner.query(`drop table if exists ${table}`);
       }
