@@ -1,5 +1,7 @@
 import type { CommandGroup } from '../main';
 import { dlqCommands } from './dlq';
+import { eventStoreCommand } from './event-store';
+import { projectionsCommand } from './projections';
 
 /** Every command group of `npm run lading -- <group>`. */
-export const commandGroups: CommandGroup[] = [dlqCommands];
+export const commandGroups: CommandGroup[] = [dlqCommands, eventStoreCommand, projectionsCommand()];

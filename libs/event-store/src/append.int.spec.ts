@@ -1,0 +1,280 @@
+import type { Decider } from '@lading/decider';
+import { waitUntil } from '@lading/testing';
+import { randomUUID } from 'node:crypto';
+import { DuplicateEventError, StreamConflictError } from './errors';
+import { eventStoreFixture, gate, OrderEvent, placed, released } from './test/fixture';
+import { START_OF_LOG } from './types';
+
+// The preset's testTimeout does not reach projects run from the root config.
+jest.setTimeout(60_000);
+
+describe('event store appends (PostgreSQL)', () => {
+  let fx: Awaited<ReturnType<typeof eventStoreFixture>>;
+  beforeAll(async () => {
+    fx = await eventStoreFixture();
+  });
+  afterAll(() => fx.close());
+
+  it('appends with no_stream, exact and any expected versions and reads the stream forward', async () => {
+    const { store } = fx;
+    const first = await store.append('order-release:SO-1', [placed('SO-1', 2)], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    expect(first.nextExpectedVersion).toBe(1);
+    const second = await store.append('order-release:SO-1', [released('SO-1')], {
+      expectedVersion: 1,
+      tenantId: 'acme',
+      metadata: { correlationId: 'SO-1', causationId: 'evt-1', sourceSystem: 'erp' },
+    });
+    expect(second.nextExpectedVersion).toBe(2);
+    const third = await store.append('order-release:SO-1', [{ type: 'OrderHeld', orderId: 'SO-1', reasons: ['credit'] }], {
+      expectedVersion: 'any',
+      tenantId: 'acme',
+    });
+    expect(third.nextExpectedVersion).toBe(3);
+
+    const stream = await store.readStream<OrderEvent>('order-release:SO-1');
+    expect(stream.map((e) => [e.streamVersion, e.eventType, e.streamType, e.tenantId])).toEqual([
+      [1, 'OrderPlaced', 'order-release', 'acme'],
+      [2, 'OrderReleased', 'order-release', 'acme'],
+      [3, 'OrderHeld', 'order-release', 'acme'],
+    ]);
+    expect(stream[1].metadata).toMatchObject({ correlationId: 'SO-1', causationId: 'evt-1', sourceSystem: 'erp' });
+    expect(stream[0].payload).toEqual(placed('SO-1', 2));
+    expect((await store.readStream('order-release:SO-1', { fromVersion: 2 })).map((e) => e.streamVersion)).toEqual([2, 3]);
+  });
+
+  it('reports a wrong expected version as a typed, retriable conflict', async () => {
+    const { store } = fx;
+    await store.append('order-release:SO-2', [placed('SO-2')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    const stale = store.append('order-release:SO-2', [released('SO-2')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    await expect(stale).rejects.toBeInstanceOf(StreamConflictError);
+    await expect(store.append('order-release:SO-2', [released('SO-2')], { expectedVersion: 5, tenantId: 'acme' })).rejects.toMatchObject({
+      code: 'STREAM_CONFLICT',
+      retriable: true,
+      reason: 'version',
+    });
+    await expect(store.append('order-release:SO-404', [released('SO-404')], { expectedVersion: 1, tenantId: 'acme' })).rejects.toBeInstanceOf(
+      StreamConflictError,
+    );
+    expect(await store.readStream('order-release:SO-2')).toHaveLength(1);
+  });
+
+  it('appends to several streams in one transaction, all or nothing', async () => {
+    const { store } = fx;
+    await store.transaction(async (tx) => {
+      await tx.append('order-release:SO-3', [placed('SO-3')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+      await tx.appendMany([
+        { streamId: 'shipment:SH-3', events: [{ type: 'ShipmentPlanned' }], expectedVersion: 'no_stream', tenantId: 'acme' },
+        { streamId: 'order-release:SO-3b', events: [placed('SO-3b'), released('SO-3b')], expectedVersion: 'no_stream', tenantId: 'acme' },
+      ]);
+    });
+    expect(await store.readStream('shipment:SH-3')).toHaveLength(1);
+    expect((await store.readStream('order-release:SO-3b')).map((e) => e.streamVersion)).toEqual([1, 2]);
+
+    // One stream of the batch conflicts: nothing of the transaction survives, even if the caller swallows the error.
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.appendMany([
+          { streamId: 'shipment:SH-4', events: [{ type: 'ShipmentPlanned' }], expectedVersion: 'no_stream', tenantId: 'acme' },
+          { streamId: 'order-release:SO-3', events: [released('SO-3')], expectedVersion: 7, tenantId: 'acme' },
+        ]).catch(() => undefined);
+      }),
+    ).rejects.toMatchObject({ code: 'TRANSACTION_ABORTED' });
+    expect(await store.readStream('shipment:SH-4')).toHaveLength(0);
+  });
+
+  it('treats a retried append with the same event ids as a no-op', async () => {
+    const { store } = fx;
+    const ids = [randomUUID(), randomUUID()];
+    const options = { expectedVersion: 'no_stream' as const, tenantId: 'acme', eventIds: ids };
+    const first = await store.append('order-release:SO-5', [placed('SO-5'), released('SO-5')], options);
+    const retry = await store.append('order-release:SO-5', [placed('SO-5'), released('SO-5')], options);
+    expect(retry.duplicate).toBe(true);
+    expect(retry.nextExpectedVersion).toBe(2);
+    expect(retry.events.map((e) => e.position)).toEqual(first.events.map((e) => e.position));
+    expect(await store.readStream('order-release:SO-5')).toHaveLength(2);
+    // The retry even works with 'any', which has no version check to fail on.
+    expect((await store.append('order-release:SO-5', [placed('SO-5'), released('SO-5')], { ...options, expectedVersion: 'any' })).duplicate).toBe(true);
+    await expect(
+      store.append('order-release:SO-5', [placed('SO-5'), released('SO-5')], { ...options, eventIds: [ids[0], randomUUID()], expectedVersion: 2 }),
+    ).rejects.toBeInstanceOf(DuplicateEventError);
+  });
+
+  it('of concurrent appenders with the same expected version exactly one wins', async () => {
+    const { store } = fx;
+    await store.append('order-release:SO-6', [placed('SO-6')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    const contenders = Array.from({ length: 8 }, (_, i) =>
+      store.append('order-release:SO-6', [released('SO-6', `DC-${i}`)], { expectedVersion: 1, tenantId: 'acme' }),
+    );
+    const outcomes = await Promise.allSettled(contenders);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(losers).toHaveLength(7);
+    for (const loser of losers) expect(loser.reason).toBeInstanceOf(StreamConflictError);
+    expect(await store.readStream('order-release:SO-6')).toHaveLength(2);
+
+    const creators = await Promise.allSettled(
+      Array.from({ length: 5 }, () => store.append('order-release:SO-7', [placed('SO-7')], { expectedVersion: 'no_stream', tenantId: 'acme' })),
+    );
+    expect(creators.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('refuses to put a stream version behind an older transaction, so commit-cursor order stays per-stream order', async () => {
+    const { store } = fx;
+    const older = gate();
+    const youngerDone = gate();
+    // The older transaction takes its xid first (inbox row), then waits for a younger one to write the stream.
+    const olderTx = store.transaction(async (tx) => {
+      await tx.recordInbox('test', randomUUID());
+      older.open();
+      await youngerDone.opened;
+      return tx.append('order-release:SO-8', [released('SO-8')], { expectedVersion: 'any', tenantId: 'acme' });
+    });
+    await older.opened;
+    await store.append('order-release:SO-8', [placed('SO-8')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    youngerDone.open();
+    await expect(olderTx).rejects.toMatchObject({ reason: 'commit_order', retryInTransaction: false });
+    // In a fresh transaction (a fresh xid) the same append goes through.
+    await store.append('order-release:SO-8', [released('SO-8')], { expectedVersion: 'any', tenantId: 'acme' });
+    expect((await store.readStream('order-release:SO-8')).map((e) => e.eventType)).toEqual(['OrderPlaced', 'OrderReleased']);
+  });
+
+  it('records the inbox in the same transaction as the effect and reports duplicates', async () => {
+    const { store } = fx;
+    const input = randomUUID();
+    const handleMessage = () =>
+      store.transaction(async (tx) => {
+        if (!(await tx.recordInbox('order-release', input))) return 'duplicate';
+        await tx.append('order-release:SO-9', [placed('SO-9')], { expectedVersion: 'any', tenantId: 'acme' });
+        return 'handled';
+      });
+    expect(await handleMessage()).toBe('handled');
+    expect(await handleMessage()).toBe('duplicate');
+    expect(await store.readStream('order-release:SO-9')).toHaveLength(1);
+
+    // A failed effect rolls the inbox row back too, so the redelivery is handled.
+    const other = randomUUID();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.recordInbox('order-release', other);
+        throw new Error('warehouse lookup failed');
+      }),
+    ).rejects.toThrow('warehouse lookup failed');
+    const fresh = await store.transaction((tx) => tx.recordInboxMany('order-release', [other, input]));
+    expect([...fresh]).toEqual([other]);
+  });
+
+  it('records the inbox row in the append statement itself, skipping streams whose input was already handled', async () => {
+    const { store } = fx;
+    const input = randomUUID();
+    const inbox = { consumer: 'visibility', eventId: input };
+    const first = await store.append('shipment:SH-10', [{ type: 'MilestoneRecorded' }], { expectedVersion: 'no_stream', tenantId: 'acme', inbox });
+    const again = await store.append('shipment:SH-10', [{ type: 'MilestoneRecorded' }], { expectedVersion: 'no_stream', tenantId: 'acme', inbox });
+    expect(first.inboxDuplicate).toBeUndefined();
+    expect(again).toMatchObject({ duplicate: true, inboxDuplicate: true, nextExpectedVersion: 1, events: [] });
+
+    const other = randomUUID();
+    const batch = await store.appendMany([
+      { streamId: 'shipment:SH-10', events: [{ type: 'MilestoneRecorded' }], expectedVersion: 1, tenantId: 'acme', inbox },
+      { streamId: 'shipment:SH-11', events: [{ type: 'MilestoneRecorded' }], expectedVersion: 'no_stream', tenantId: 'acme', inbox: { consumer: 'visibility', eventId: other } },
+    ]);
+    expect(batch.map((r) => [r.streamId, r.duplicate, r.events.length])).toEqual([
+      ['shipment:SH-10', true, 0],
+      ['shipment:SH-11', false, 1],
+    ]);
+    expect(await store.readStream('shipment:SH-10')).toHaveLength(1);
+    // A version conflict rolls the inbox row back with the statement: the redelivery is handled.
+    const third = randomUUID();
+    await expect(
+      store.append('shipment:SH-11', [{ type: 'MilestoneRecorded' }], { expectedVersion: 9, tenantId: 'acme', inbox: { consumer: 'visibility', eventId: third } }),
+    ).rejects.toBeInstanceOf(StreamConflictError);
+    expect(await store.transaction((tx) => tx.recordInbox('visibility', third))).toBe(true);
+  });
+
+  it('reads everything in global order, gap-free', async () => {
+    const { store } = fx;
+    const { rows } = await fx.pool.query(`select count(*)::int as n from "${fx.schema}".events`);
+    // Other sessions on the server may hold xmin back for a moment: poll until visible.
+    const all = await waitUntil('every event visible', async () => {
+      const read = await store.readAll({ after: START_OF_LOG, limit: 10_000 });
+      return read.events.length === rows[0].n && read;
+    });
+    const positions = all.events.map((e) => e.position);
+    expect(positions.length).toBeGreaterThan(5);
+    expect(new Set(positions).size).toBe(positions.length);
+    expect(all.events.every((e) => e.tenantId === 'acme')).toBe(true);
+    const next = await store.readAll({ after: all.cursor });
+    expect(next.events).toEqual([]);
+  });
+
+  describe('decider runtime', () => {
+    type Count = { type: 'Reserve'; units: number };
+    type Reserved = { type: 'Reserved'; units: number };
+    interface Stock {
+      reserved: number;
+    }
+    const stock: Decider<Count, Reserved, Stock> = {
+      initialState: () => ({ reserved: 0 }),
+      decide: (command, state) => {
+        if (state.reserved + command.units > 50) throw new Error('would over-allocate sku@site');
+        return [{ type: 'Reserved', units: command.units }];
+      },
+      evolve: (state, event) => ({ reserved: state.reserved + event.units }),
+    };
+
+    it('reads, folds, decides and appends; concurrent handlers retry on conflict and never over-allocate', async () => {
+      const { store } = fx;
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, () => store.handle('inventory:SKU-1@DC-1', stock, { type: 'Reserve', units: 5 }, { tenantId: 'acme', maxAttempts: 20 })),
+      );
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const events = await store.readStream('inventory:SKU-1@DC-1');
+      expect(ok).toHaveLength(10);
+      expect(events).toHaveLength(10);
+      expect(events.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      for (const r of results.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) expect(String(r.reason)).toMatch(/over-allocate/);
+    });
+
+    it('gives up after the bounded number of attempts', async () => {
+      const { store } = fx;
+      let decisions = 0;
+      const interfering: Decider<Count, Reserved, Stock> = {
+        ...stock,
+        decide: (command, state, context) => {
+          decisions++;
+          return stock.decide(command, state, context);
+        },
+      };
+      await store.append('inventory:SKU-2@DC-1', [{ type: 'Reserved', units: 1 }], { expectedVersion: 'no_stream', tenantId: 'acme' });
+      // Every attempt is overtaken by a competing append between read and write.
+      await expect(
+        store.transaction(async (tx) => {
+          const original = tx.readStream.bind(tx);
+          tx.readStream = async (streamId, options) => {
+            const read = await original(streamId, options);
+            await store.append('inventory:SKU-2@DC-1', [{ type: 'Reserved', units: 1 }], { expectedVersion: 'any', tenantId: 'acme' });
+            return read as never;
+          };
+          return tx.handle('inventory:SKU-2@DC-1', interfering, { type: 'Reserve', units: 1 }, { tenantId: 'acme', maxAttempts: 3 });
+        }),
+      ).rejects.toBeInstanceOf(StreamConflictError);
+      expect(decisions).toBe(3);
+    });
+
+    it('keeps snapshots for long streams and folds only the events after them', async () => {
+      const { store, pool, schema } = fx;
+      const snapshot = { name: 'stock-v1', every: 3 };
+      let state: Stock | undefined;
+      for (let i = 0; i < 7; i++) {
+        ({ state } = await store.handle('inventory:SKU-3@DC-1', stock, { type: 'Reserve', units: 1 }, { tenantId: 'acme', snapshot }));
+      }
+      expect(state).toEqual({ reserved: 7 });
+      const { rows } = await pool.query(`select version, state from "${schema}".snapshots where stream_id = $1`, ['inventory:SKU-3@DC-1']);
+      expect(rows).toEqual([{ version: '6', state: { reserved: 6 } }]);
+      // A snapshot is trusted: fold starts from it (proved by a snapshot that disagrees with the log).
+      await pool.query(`update "${schema}".snapshots set state = '{"reserved": 40}' where stream_id = $1`, ['inventory:SKU-3@DC-1']);
+      const next = await store.handle('inventory:SKU-3@DC-1', stock, { type: 'Reserve', units: 1 }, { tenantId: 'acme', snapshot });
+      expect(next.state).toEqual({ reserved: 42 });
+      expect(next.version).toBe(8);
+    });
+  });
+});

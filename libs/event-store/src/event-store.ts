@@ -1,0 +1,236 @@
+import type { Decider } from '@lading/decider';
+import type { Pool, PoolClient } from 'pg';
+import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent, statementName } from './append';
+import { cursorAfter, readCommittedAfter } from './commit-order';
+import { handleInTransaction, HandleOptions, HandleResult } from './decider-runtime';
+import { StreamConflictError, TransactionAbortedError } from './errors';
+import { ensureProjection, handles, Projection, projectionTables } from './projections/projection';
+import { DEFAULT_EVENT_STORE_SCHEMA, EventStoreTables, tablesOf } from './schema';
+import { cancelTimer, scheduleTimer, TimerSchedule } from './timers';
+import {
+  AppendOptions,
+  AppendRequest,
+  AppendResult,
+  CommitCursor,
+  DomainEvent,
+  START_OF_LOG,
+  StoredEvent,
+} from './types';
+
+export interface EventStoreOptions {
+  pool: Pool;
+  /** The event-store schema (default `event_store`); migrate it with `migrateEventStore`. */
+  schema?: string;
+  /** Where projection read models live (default: the event-store schema). */
+  readModelSchema?: string;
+  /** Projections updated in the appending transaction. */
+  inlineProjections?: readonly Projection[];
+  /** The clock handed to deciders (default: wall clock). */
+  now?: () => Date;
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (default 1). */
+  fromVersion?: number;
+  maxCount?: number;
+}
+
+/**
+ * One PostgreSQL transaction. Everything a message handler changes goes through one of these
+ * so that it commits (or not) together: inbox row, appended events, inline projections,
+ * timers, and anything the caller writes through `client`.
+ */
+export interface EventStoreTransaction {
+  /** The transaction's connection, for the caller's own statements (reservations, read models). */
+  readonly client: PoolClient;
+  append<E extends DomainEvent>(streamId: string, events: readonly E[], options: AppendOptions<E>): Promise<AppendResult<E>>;
+  /** Appends to several distinct streams in one statement (the batching lever). */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
+  readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
+  /**
+   * Records that `consumer` handled input `eventId`. False means it already did: the caller
+   * must skip the message (its effects are already committed).
+   */
+  recordInbox(consumer: string, eventId: string): Promise<boolean>;
+  /** Batch form of recordInbox: returns the ids that were new (the others are duplicates). */
+  recordInboxMany(consumer: string, eventIds: readonly string[]): Promise<Set<string>>;
+  scheduleTimer<Command>(timer: TimerSchedule<Command>): Promise<void>;
+  /** True if the timer existed (and now does not). */
+  cancelTimer(timerId: string): Promise<boolean>;
+  /** Runs a decider against a stream in this transaction (see `EventStore.handle`). */
+  handle<Command, E extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, E, State>,
+    command: Command,
+    options: HandleOptions<State>,
+  ): Promise<HandleResult<E, State>>;
+}
+
+export interface EventStore {
+  readonly pool: Pool;
+  readonly schema: string;
+  readonly readModelSchema: string;
+  readonly tables: EventStoreTables;
+  readonly now: () => Date;
+  /**
+   * Runs `work` in one transaction and commits when it resolves; rolls back when it throws.
+   * A transaction whose multi-stream append partially conflicted is rolled back even if
+   * `work` swallowed the error.
+   */
+  transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
+  /** Appends in a transaction of its own (one statement when there are no inline projections). */
+  append<E extends DomainEvent>(streamId: string, events: readonly E[], options: AppendOptions<E>): Promise<AppendResult<E>>;
+  /** Appends to several distinct streams in a transaction of its own, all or nothing. */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
+  readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
+  /** The next committed events after `after`, gap-free, in commit-cursor order. */
+  readAll(options?: { after?: CommitCursor; limit?: number; streamTypes?: readonly string[] }): Promise<{ events: StoredEvent[]; cursor: CommitCursor }>;
+  /**
+   * Read the stream, fold, decide, append with the expected version; on a conflict re-read
+   * and decide again, up to `maxAttempts` (default 3) — in the same transaction when it can,
+   * else in a new one.
+   */
+  handle<Command, E extends DomainEvent, State>(
+    streamId: string,
+    decider: Decider<Command, E, State>,
+    command: Command,
+    options: HandleOptions<State>,
+  ): Promise<HandleResult<E, State>>;
+  /** Creates the tables of the inline projections (also done lazily by the first transaction). */
+  ready(): Promise<void>;
+}
+
+export function createEventStore(options: EventStoreOptions): EventStore {
+  const { pool } = options;
+  const schema = options.schema ?? DEFAULT_EVENT_STORE_SCHEMA;
+  const readModelSchema = options.readModelSchema ?? schema;
+  const t = tablesOf(schema);
+  const inline = options.inlineProjections ?? [];
+  const now = options.now ?? (() => new Date());
+  let readiness: Promise<void> | undefined;
+
+  const ready = () => {
+    readiness ??= (async () => {
+      if (inline.length === 0) return;
+      const client = await pool.connect();
+      try {
+        for (const projection of inline) await ensureProjection(client, t, readModelSchema, projection);
+      } finally {
+        client.release();
+      }
+    })().catch((error) => {
+      readiness = undefined;
+      throw error;
+    });
+    return readiness;
+  };
+
+  const transactionOn = (client: PoolClient, abort: (error: unknown) => void): EventStoreTransaction => {
+    const tx: EventStoreTransaction = {
+      client,
+      async append(streamId, events, appendOptions) {
+        const [result] = await tx.appendMany([{ ...appendOptions, streamId, events }]);
+        return result as AppendResult<never>;
+      },
+      async appendMany(requests) {
+        let results: AppendResult[];
+        try {
+          results = await appendToStreams(client, t, requests);
+        } catch (error) {
+          if (error instanceof StreamConflictError && error.partial) abort(error);
+          throw error;
+        }
+        if (inline.length > 0) {
+          const fresh = results.flatMap((r) => (r.duplicate ? [] : r.events));
+          for (const projection of inline) {
+            const events = fresh.filter((e) => handles(projection, e));
+            if (events.length > 0) await projection.apply(client, events, projectionTables(readModelSchema, projection).view);
+          }
+        }
+        return results;
+      },
+      readStream: (streamId, readOptions) => readStream(client, streamId, readOptions),
+      async recordInbox(consumer, eventId) {
+        const { rowCount } = await client.query({
+          name: statementName('inbox', t),
+          text: `insert into ${t.inbox} (consumer, event_id) values ($1, $2) on conflict do nothing`,
+          values: [consumer, eventId],
+        });
+        return (rowCount ?? 0) > 0;
+      },
+      async recordInboxMany(consumer, eventIds) {
+        const { rows } = await client.query({
+          name: statementName('inbox_many', t),
+          text: `insert into ${t.inbox} (consumer, event_id) select $1, unnest($2::text[]) on conflict do nothing returning event_id`,
+          values: [consumer, eventIds],
+        });
+        return new Set(rows.map((r) => r.event_id as string));
+      },
+      scheduleTimer: (timer) => scheduleTimer(client, t, timer),
+      cancelTimer: (timerId) => cancelTimer(client, t, timerId),
+      handle: (streamId, decider, command, handleOptions) => handleInTransaction(tx, t, streamId, decider, command, handleOptions, now),
+    };
+    return tx;
+  };
+
+  const readStream = async <E extends DomainEvent>(client: Pool | PoolClient, streamId: string, readOptions: ReadStreamOptions = {}) => {
+    const { rows } = await client.query(
+      `select ${EVENT_COLUMNS} from ${t.events} where stream_id = $1 and stream_version >= $2 order by stream_version limit $3`,
+      [streamId, readOptions.fromVersion ?? 1, readOptions.maxCount ?? null],
+    );
+    return rows.map((row) => rowToStoredEvent<E>(row));
+  };
+
+  const store: EventStore = {
+    pool,
+    schema,
+    readModelSchema,
+    tables: t,
+    now,
+    ready,
+    async transaction(work) {
+      await ready();
+      const client = await pool.connect();
+      let aborted: unknown;
+      let broken = false;
+      try {
+        await client.query('begin');
+        const result = await work(transactionOn(client, (error) => (aborted = error)));
+        if (aborted) throw new TransactionAbortedError(aborted);
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch(() => (broken = true));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async append(streamId, events, appendOptions) {
+      // Without inline projections an append (with its inbox row) is one statement: it runs
+      // in autocommit, one round trip, and is atomic on its own.
+      if (inline.length > 0) return store.transaction((tx) => tx.append(streamId, events, appendOptions));
+      const [result] = await appendToStreams(pool, t, [{ ...appendOptions, streamId, events }], true);
+      return result as AppendResult<never>;
+    },
+    appendMany: (requests) => store.transaction((tx) => tx.appendMany(requests)),
+    readStream: (streamId, readOptions) => readStream(pool, streamId, readOptions),
+    async readAll(readOptions = {}) {
+      const after = readOptions.after ?? START_OF_LOG;
+      const events = await readCommittedAfter(pool as never, t, after, readOptions.limit ?? 1000, { streamTypes: readOptions.streamTypes });
+      return { events, cursor: cursorAfter(events, after) };
+    },
+    async handle(streamId, decider, command, handleOptions) {
+      const maxAttempts = handleOptions.maxAttempts ?? 3;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await store.transaction((tx) => tx.handle(streamId, decider, command, handleOptions));
+        } catch (error) {
+          // An in-transaction retry could not help (commit order, partial write): start over.
+          if (!(error instanceof StreamConflictError) || attempt >= maxAttempts) throw error;
+        }
+      }
+    },
+  };
+  return store;
+}

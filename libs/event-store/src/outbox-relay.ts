@@ -1,0 +1,214 @@
+import type { PoolClient } from 'pg';
+import { Registry } from 'prom-client';
+import { countAfter, cursorAfter, readCommittedAfter } from './commit-order';
+import type { EventStore } from './event-store';
+import { counter, gauge, histogram, interruptibleSleep } from './metrics';
+import { CommitCursor, jsonLogger, Logger, START_OF_LOG, StoredEvent } from './types';
+
+/**
+ * The relay's only way out: the app maps domain events to its integration records (0..n
+ * Kafka records per event, catalog topic, key) and produces them. Resolving means the broker
+ * acknowledged every record (acks=all); rejecting means the batch is published again later.
+ */
+export type PublishEvents = (events: StoredEvent[]) => Promise<void>;
+
+export interface OutboxRelayOptions {
+  store: EventStore;
+  publish: PublishEvents;
+  /** Checkpoint and leadership name; one active relay per name (default `outbox`). */
+  name?: string;
+  /** Only events of these stream types (default: all). */
+  streamTypes?: readonly string[];
+  /** Events per read/publish (default 500). */
+  batchSize?: number;
+  /** Idle poll interval (default 100 ms). */
+  pollIntervalMs?: number;
+  /** How often a follower tries to become the leader (default 1000 ms). */
+  leadershipRetryMs?: number;
+  /** Wait after a failed publish before the same batch is tried again (default 1000 ms). */
+  publishRetryMs?: number;
+  /** Where the relay's metrics go (default: a private registry). */
+  registry?: Registry;
+  logger?: Logger;
+}
+
+export interface OutboxRelayStatus {
+  leader: boolean;
+  /** PostgreSQL backend pid of the leader session (holds the advisory lock). */
+  backendPid?: number;
+  cursor?: CommitCursor;
+  published: number;
+  /** Reads done as leader (lets tests and operators see that the relay is polling). */
+  polls: number;
+}
+
+export interface OutboxRelay {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): OutboxRelayStatus;
+}
+
+/**
+ * Publishes committed events in commit-cursor order, never skipping one, and advances the
+ * checkpoint only after `publish` resolves. A crash between the broker's ack and the
+ * checkpoint publishes the batch again: downstream inboxes absorb the duplicate.
+ *
+ * Leadership: one session-level advisory lock per relay name. The leader does all its reads
+ * and checkpoint writes on the session holding the lock, so a leader whose session died
+ * cannot move the checkpoint; PostgreSQL releases the lock with the session and a follower
+ * takes over within `leadershipRetryMs`.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { store, publish } = options;
+  const t = store.tables;
+  const name = options.name ?? 'outbox';
+  const batchSize = options.batchSize ?? 500;
+  const pollIntervalMs = options.pollIntervalMs ?? 100;
+  const leadershipRetryMs = options.leadershipRetryMs ?? 1000;
+  const publishRetryMs = options.publishRetryMs ?? 1000;
+  const logger = options.logger ?? jsonLogger('event-store.outbox-relay');
+  const registry = options.registry ?? new Registry();
+  const filter = { streamTypes: options.streamTypes };
+  const lockKey = `${store.schema}.${name}`;
+
+  const lag = gauge(registry, 'lading_outbox_relay_lag_events', 'Events appended but not yet published by the outbox relay', ['relay']);
+  const published = counter(registry, 'lading_outbox_published_total', 'Events the outbox relay published (acknowledged by Kafka)', ['relay']);
+  const failures = counter(registry, 'lading_outbox_publish_failures_total', 'Failed outbox publish attempts', ['relay']);
+  const leaderGauge = gauge(registry, 'lading_outbox_relay_leader', '1 while this instance is the active outbox relay', ['relay']);
+  const batchSeconds = histogram(registry, 'lading_outbox_publish_batch_seconds', 'Time to publish one outbox batch', ['relay']);
+  lag.set({ relay: name }, 0);
+  leaderGauge.set({ relay: name }, 0);
+
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let session: PoolClient | undefined;
+  let cursor: CommitCursor | undefined;
+  let publishedCount = 0;
+  let polls = 0;
+  let lagMeasuredAt = 0;
+  const idle = interruptibleSleep();
+
+  async function tryLead(): Promise<boolean> {
+    const client = await store.pool.connect();
+    try {
+      const { rows } = await client.query(`select pg_try_advisory_lock(hashtext('lading.outbox-relay'), hashtext($1)) as leader`, [lockKey]);
+      if (!rows[0].leader) {
+        client.release();
+        return false;
+      }
+      await client.query(`insert into ${t.checkpoints} (name) values ($1) on conflict (name) do nothing`, [name]);
+      const { rows: at } = await client.query(`select transaction_id::text as transaction_id, position from ${t.checkpoints} where name = $1`, [name]);
+      cursor = { transactionId: at[0].transaction_id, position: Number(at[0].position) };
+      // A session that dies while idle reports here instead of crashing the process; the next
+      // query on it fails and the loop resigns.
+      client.on('error', onSessionError);
+      session = client;
+      leaderGauge.set({ relay: name }, 1);
+      logger.info('became outbox relay leader', { relay: name, backendPid: backendPidOf(client), cursor });
+      return true;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
+  }
+
+  function onSessionError(error: Error) {
+    logger.warn('outbox relay leader session failed', { relay: name, error: String(error) });
+  }
+
+  function resign(reason: unknown) {
+    if (!session) return;
+    logger.warn('lost outbox relay leadership', { relay: name, reason: String(reason) });
+    // Destroying the session (rather than returning it to the pool) is what releases the lock.
+    session.release(true);
+    session = undefined;
+    cursor = undefined;
+    leaderGauge.set({ relay: name }, 0);
+  }
+
+  async function measureLag(client: PoolClient, force = false) {
+    if (!force && Date.now() - lagMeasuredAt < 1000) return;
+    lagMeasuredAt = Date.now();
+    lag.set({ relay: name }, await countAfter(client, t, cursor ?? START_OF_LOG));
+  }
+
+  async function relayOnce(client: PoolClient): Promise<number> {
+    const from = cursor ?? START_OF_LOG;
+    const events = await readCommittedAfter(client, t, from, batchSize, filter);
+    polls++;
+    if (events.length === 0) {
+      await measureLag(client);
+      return 0;
+    }
+    const end = batchSeconds.startTimer({ relay: name });
+    try {
+      await publish(events);
+    } catch (error) {
+      failures.inc({ relay: name });
+      logger.error('outbox publish failed; the batch will be published again', {
+        relay: name,
+        fromPosition: events[0].position,
+        count: events.length,
+        error: String(error),
+      });
+      await idle.sleep(publishRetryMs);
+      return 0;
+    } finally {
+      end();
+    }
+    const next = cursorAfter(events, from);
+    await client.query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
+      name,
+      next.transactionId,
+      next.position,
+    ]);
+    cursor = next;
+    publishedCount += events.length;
+    published.inc({ relay: name }, events.length);
+    await measureLag(client, events.length < batchSize);
+    return events.length;
+  }
+
+  async function run() {
+    while (running) {
+      try {
+        if (!session && !(await tryLead())) {
+          await idle.sleep(leadershipRetryMs);
+          continue;
+        }
+        const relayed = await relayOnce(session!);
+        if (relayed < batchSize && running) await idle.sleep(pollIntervalMs);
+      } catch (error) {
+        // A database error on the leader session: give the lock up and compete again, so a
+        // half-dead session never keeps relaying.
+        resign(error);
+        if (running) await idle.sleep(Math.min(leadershipRetryMs, 1000));
+      }
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      idle.wake();
+      await loop;
+      loop = undefined;
+      if (session) {
+        session.release(true);
+        session = undefined;
+        leaderGauge.set({ relay: name }, 0);
+      }
+    },
+    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, polls }),
+  };
+}
+
+function backendPidOf(client: PoolClient): number {
+  // Set by node-postgres from BackendKeyData; not in @types/pg.
+  return (client as unknown as { processID: number }).processID;
+}

@@ -1,0 +1,108 @@
+import type { EventStore, EventStoreTransaction } from './event-store';
+import { interruptibleSleep } from './metrics';
+import type { DueTimer } from './timers';
+import { jsonLogger, Logger } from './types';
+
+export interface TimerPollerOptions<Command> {
+  store: EventStore;
+  /**
+   * Turns a due timer into its command, inside the claiming transaction: whatever `fire`
+   * changes through `tx` commits together with the timer's removal, so a timer fires once.
+   */
+  fire: (timer: DueTimer<Command>, tx: EventStoreTransaction) => Promise<void>;
+  /** Timers per claiming transaction (default 50). */
+  batchSize?: number;
+  /** Idle poll interval (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Delay before a timer whose firing failed is tried again (default: 1 s × 2^attempts, ≤ 5 min). */
+  retryDelayMs?: (attempts: number) => number;
+  logger?: Logger;
+}
+
+export interface TimerPoller {
+  /** Claims and fires due timers once; returns how many fired. */
+  pollOnce(): Promise<number>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fires durable timers. Due rows are claimed with FOR UPDATE SKIP LOCKED, so several
+ * instances poll without firing a timer twice or waiting on each other; a timer is deleted in
+ * the transaction that fired it. A failing `fire` is rolled back to a savepoint and the timer
+ * rescheduled with backoff, so one bad timer does not undo the rest of the batch.
+ */
+export function createTimerPoller<Command = unknown>(options: TimerPollerOptions<Command>): TimerPoller {
+  const { store, fire } = options;
+  const t = store.tables;
+  const batchSize = options.batchSize ?? 50;
+  const pollIntervalMs = options.pollIntervalMs ?? 500;
+  const retryDelayMs = options.retryDelayMs ?? ((attempts: number) => Math.min(1000 * 2 ** attempts, 300_000));
+  const logger = options.logger ?? jsonLogger('event-store.timers');
+  let running = false;
+  let loop: Promise<void> | undefined;
+  const idle = interruptibleSleep();
+
+  async function pollOnce(): Promise<number> {
+    return store.transaction(async (tx) => {
+      const { rows } = await tx.client.query(
+        `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers}
+          where due_at <= now() order by due_at limit $1 for update skip locked`,
+        [batchSize],
+      );
+      let fired = 0;
+      for (const row of rows) {
+        const timer: DueTimer<Command> = {
+          timerId: row.timer_id,
+          tenantId: row.tenant_id,
+          streamId: row.stream_id ?? undefined,
+          dueAt: row.due_at,
+          command: row.command,
+          attempts: row.attempts,
+        };
+        await tx.client.query('savepoint fire_timer');
+        try {
+          await fire(timer, tx);
+          await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
+          await tx.client.query('release savepoint fire_timer');
+          fired++;
+        } catch (error) {
+          await tx.client.query('rollback to savepoint fire_timer');
+          const delay = retryDelayMs(timer.attempts + 1);
+          logger.error('timer failed to fire; rescheduled', { timerId: timer.timerId, attempts: timer.attempts + 1, delayMs: delay, error: String(error) });
+          await tx.client.query(
+            `update ${t.timers} set attempts = attempts + 1, last_error = $2, due_at = now() + make_interval(secs => $3::float8 / 1000) where timer_id = $1`,
+            [timer.timerId, String(error), delay],
+          );
+        }
+      }
+      return fired;
+    });
+  }
+
+  async function run() {
+    while (running) {
+      try {
+        const fired = await pollOnce();
+        if (fired < batchSize && running) await idle.sleep(pollIntervalMs);
+      } catch (error) {
+        logger.error('timer poll failed', { error: String(error) });
+        if (running) await idle.sleep(Math.max(pollIntervalMs, 1000));
+      }
+    }
+  }
+
+  return {
+    pollOnce,
+    async start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    async stop() {
+      running = false;
+      idle.wake();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { ClientBase } from 'pg';
+import type { EventStoreTables } from './schema';
+
+/** A deadline to turn into a command, e.g. "no carrier scan for 12 h on shipment SH-1". */
+export interface TimerSchedule<Command = unknown> {
+  /** Stable id: scheduling the same id again moves the deadline (and replaces the command). */
+  timerId: string;
+  tenantId: string;
+  dueAt: Date;
+  command: Command;
+  /** The stream the command is for, if any (informational, for operators). */
+  streamId?: string;
+}
+
+/** A timer that is due, as handed to the poller's `fire`. */
+export interface DueTimer<Command = unknown> extends TimerSchedule<Command> {
+  /** How many earlier firings failed. */
+  attempts: number;
+}
+
+export async function scheduleTimer(client: ClientBase, t: EventStoreTables, timer: TimerSchedule): Promise<void> {
+  await client.query(
+    `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command) values ($1, $2, $3, $4, $5::jsonb)
+     on conflict (timer_id) do update set due_at = excluded.due_at, command = excluded.command,
+       tenant_id = excluded.tenant_id, stream_id = excluded.stream_id, attempts = 0, last_error = null`,
+    [timer.timerId, timer.tenantId, timer.streamId ?? null, timer.dueAt, JSON.stringify(timer.command)],
+  );
+}
+
+export async function cancelTimer(client: ClientBase, t: EventStoreTables, timerId: string): Promise<boolean> {
+  const { rowCount } = await client.query(`delete from ${t.timers} where timer_id = $1`, [timerId]);
+  return (rowCount ?? 0) > 0;
+}
