@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 /** Everything the simulator can be told, parsed and checked once at start. */
 export interface SimulatorConfig {
   kafkaBrokers: string[];
@@ -49,7 +50,11 @@ export const OPTIONS = {
   clientId: { flag: '--client-id', env: 'SIMULATOR_CLIENT_ID', default: 'lading-simulator', help: 'Kafka client id' },
   httpPort: { flag: '--http-port', env: 'SIMULATOR_HTTP_PORT', default: '3900', help: 'port of /health, /ready, /metrics, /wms/*; 0 picks a free one' },
   systems: { flag: '--systems', env: 'SIMULATOR_SYSTEMS', default: 'erp,wms', help: 'systems to play: erp, wms or both' },
-  seed: { flag: '--seed', env: 'SIMULATOR_SEED', default: '1', help: 'integer seed; the same seed gives the same facts' },
+  seed: {
+    flag: '--seed',
+    env: 'SIMULATOR_SEED',
+    help: 'integer seed; the same seed gives the same facts, event ids and order numbers (default: a new one each run, logged at start)',
+  },
   tenants: { flag: '--tenants', env: 'SIMULATOR_TENANTS', default: '3', help: 'number of tenants' },
   tenantPrefix: { flag: '--tenant-prefix', env: 'SIMULATOR_TENANT_PREFIX', default: '', help: 'prefix of tenant ids, e.g. "run7-"' },
   ordersPerSecond: { flag: '--orders-per-second', env: 'SIMULATOR_ORDERS_PER_SECOND', default: '5', help: 'wall-clock order rate; 0 = as fast as possible (needs --orders)' },
@@ -143,7 +148,9 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     httpPort: number('httpPort', (n) => Number.isInteger(n) && n >= 0 && n <= 65535, 'a port 0–65535'),
     erp: systems.includes('erp'),
     wms: systems.includes('wms'),
-    seed: number('seed', Number.isSafeInteger, 'an integer'),
+    // Event ids and order numbers derive from the seed: a fresh seed per run keeps a second run
+    // from being deduplicated away against the same event store.
+    seed: raw('seed') === undefined ? randomInt(1, 2 ** 31) : number('seed', Number.isSafeInteger, 'an integer'),
     tenants: integer('tenants', 1),
     tenantPrefix,
     ordersPerSecond,

@@ -8,7 +8,6 @@ describe('simulator config', () => {
       httpPort: 3900,
       erp: true,
       wms: true,
-      seed: 1,
       tenants: 3,
       tenantPrefix: '',
       ordersPerSecond: 5,
@@ -16,6 +15,13 @@ describe('simulator config', () => {
       wmsGroupId: 'lading-simulator-wms',
     });
     expect(config.orders).toBeUndefined();
+  });
+
+  it('draws a new seed each run unless one is given, so a second run is not deduplicated away', () => {
+    const seeds = new Set([1, 2, 3, 4, 5].map(() => loadConfig([], {}).seed));
+    expect(seeds.size).toBeGreaterThan(1);
+    for (const seed of seeds) expect(Number.isSafeInteger(seed) && seed > 0).toBe(true);
+    expect(loadConfig([], { SIMULATOR_SEED: '7' }).seed).toBe(7);
   });
 
   it('takes flags over environment variables over defaults, in both flag spellings', () => {

@@ -35,6 +35,7 @@ export function startErp(options: { config: SimulatorConfig; world: SimulatedWor
   const paced = config.ordersPerSecond > 0;
   const facts = erpFacts({
     seed: config.seed,
+    orderNumberPrefix: `${config.seed.toString(36).toUpperCase()}-`,
     world,
     startAt: new Date(clock.startedAt).toISOString(),
     ordersPerHour: paced ? (config.ordersPerSecond * 3600) / clock.timeScale : UNPACED_ORDERS_PER_HOUR,

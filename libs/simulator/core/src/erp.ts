@@ -26,6 +26,11 @@ export interface ErpSimulationConfig {
   duplicateRate?: number;
   /** How long a credit hold lasts, in minutes (default 30–240). */
   creditHoldMinutes?: [number, number];
+  /**
+   * Put into every order number (`<tenant>-SO-<prefix><n>`), so runs with different seeds
+   * never reuse an order id against the same event store (default none).
+   */
+  orderNumberPrefix?: string;
 }
 
 const MINUTE = 60_000;
@@ -141,7 +146,7 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
   for (let index = 0; orders === undefined || index < orders; index++) {
     const random = root.fork(`erp:order:${index}`);
     const tenant = random.weighted(world.tenants.map((t) => [t, t.weight] as const));
-    const orderId = `${tenant.tenantId}-SO-${String(index + 1).padStart(7, '0')}`;
+    const orderId = `${tenant.tenantId}-SO-${config.orderNumberPrefix ?? ''}${String(index + 1).padStart(7, '0')}`;
 
     // Credit: drawn per order, so the share of orders placed under a hold is the configured
     // rate. Held orders go to the tenant's credit-risk customers (a quarter of them), putting one
