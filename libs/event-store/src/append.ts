@@ -34,8 +34,10 @@ export function streamTypeOf(streamId: string): string {
  * transaction could put version n+1 behind version n of a younger one and the relay would
  * publish them out of stream order. Such a refusal is a conflict that needs a new transaction.
  *
- * A leading probe for already-stored event ids makes a retried append a no-op instead of a
- * unique violation that would abort the caller's transaction.
+ * A leading probe for already-stored event ids (only ids the caller chose: random ones cannot
+ * exist) makes a retried append a no-op instead of a unique violation that would abort the
+ * caller's transaction. The inbox row, when asked for, is inserted by the same statement and
+ * decides whether that stream's append happens at all.
  */
 function appendSql(t: EventStoreTables): string {
   return `
@@ -59,14 +61,20 @@ ev as materialized (
 ),
 dup as (
   select 1 from ${t.events}
-   where event_id = any($10::uuid[]) and stream_id in (select stream_id from req)
+   where cardinality($10::uuid[]) > 0 and event_id = any($10::uuid[]) and stream_id in (select stream_id from req)
    limit 1
+),
+locked as materialized (
+  select stream_id from ${t.streams}
+   where cardinality($1::text[]) > 1 and stream_id = any($1::text[])
+   order by stream_id
+   for update
 ),
 upd as (
   update ${t.streams} s
      set version = s.version + r.n, last_transaction_id = pg_current_xact_id(), updated_at = now()
     from req r
-   where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id
+   where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id and (select count(*) from locked) >= 0
      and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
      and s.last_transaction_id <= pg_current_xact_id() and not exists (select 1 from dup)
   returning s.stream_id, s.version - r.n as base
@@ -146,13 +154,12 @@ export async function appendToStreams(
       });
     });
   });
-  // Streams are claimed in stream-id order so that two multi-stream appends over the same
-  // streams wait for each other instead of deadlocking.
+  // Streams are sorted (and, when there are several, locked by the `locked` CTE) in
+  // stream-id order, so that two multi-stream appends over the same streams usually wait for
+  // each other instead of deadlocking. A stream created concurrently is not covered by that
+  // lock; PostgreSQL then detects the deadlock and aborts one transaction (retriable, 40P01).
   const live = requests.filter((r) => r.events.length > 0).sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
   if (live.length === 0) return requests.map((r) => emptyResult(r));
-  if (live.length > 1) {
-    await client.query(`select 1 from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update`, [live.map((r) => r.streamId)]);
-  }
 
   const result = await client.query({
     name: statementName('append', t),
@@ -169,7 +176,8 @@ export async function appendToStreams(
       live.map((r) => r.inbox?.consumer ?? null),
       live.map((r) => r.inbox?.eventId ?? null),
       strict,
-      prepared.map((e) => e.eventId),
+      // Only ids the caller chose can already exist: fresh random uuids need no probe.
+      prepared.filter((e) => requests[e.request].eventIds).map((e) => e.eventId),
     ],
   }).catch((error) => {
     // Autocommit mode: the statement refused (and so rolled back) itself; say why below.

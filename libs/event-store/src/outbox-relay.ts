@@ -84,6 +84,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let session: PoolClient | undefined;
   let cursor: CommitCursor | undefined;
   let publishedCount = 0;
+  /** `cursor` is published but not yet written to the checkpoint table. */
+  let unsaved = false;
   let polls = 0;
   let lagMeasuredAt = 0;
   const idle = interruptibleSleep();
@@ -123,6 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     session.release(true);
     session = undefined;
     cursor = undefined;
+    unsaved = false;
     leaderGauge.set({ relay: name }, 0);
   }
 
@@ -134,7 +137,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function relayOnce(client: PoolClient): Promise<number> {
     const from = cursor ?? START_OF_LOG;
-    const events = await readCommittedAfter(client, t, from, batchSize, filter);
+    // The checkpoint of the last published batch is written by the statement that reads the
+    // next one: still strictly after the broker's ack, one round trip per batch instead of two.
+    const events = await readCommittedAfter(client, t, from, batchSize, filter, unsaved ? name : undefined);
+    unsaved = false;
     polls++;
     if (events.length === 0) {
       await measureLag(client);
@@ -156,13 +162,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     } finally {
       end();
     }
-    const next = cursorAfter(events, from);
-    await client.query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
-      name,
-      next.transactionId,
-      next.position,
-    ]);
-    cursor = next;
+    cursor = cursorAfter(events, from);
+    unsaved = true;
     publishedCount += events.length;
     published.inc({ relay: name }, events.length);
     await measureLag(client, events.length < batchSize);
@@ -198,6 +199,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       idle.wake();
       await loop;
       loop = undefined;
+      if (session && unsaved && cursor) {
+        await session
+          .query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
+            name,
+            cursor.transactionId,
+            cursor.position,
+          ])
+          .catch((error) => logger.warn('could not save the outbox checkpoint on stop', { relay: name, error: String(error) }));
+        unsaved = false;
+      }
       if (session) {
         session.release(true);
         session = undefined;
