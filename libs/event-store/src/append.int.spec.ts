@@ -206,6 +206,22 @@ describe('event store appends (PostgreSQL)', () => {
     expect(next.events).toEqual([]);
   });
 
+  it('orders the log by transaction id as a number, not as text (xid 999 before xid 1000)', async () => {
+    const { pool, schema, store } = fx;
+    // Rows as two old transactions left them: xid 1000 took the lower position.
+    await pool.query(
+      `insert into "${schema}".events (transaction_id, stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload)
+       values ('1000', 'xid:A', 'xid', 1, gen_random_uuid(), 'OrderPlaced', 'acme', '{}'),
+              ('999', 'xid:B', 'xid', 1, gen_random_uuid(), 'OrderPlaced', 'acme', '{}')`,
+    );
+    const first = await store.readAll({ limit: 1, streamTypes: ['xid'] });
+    const second = await store.readAll({ after: first.cursor, limit: 1, streamTypes: ['xid'] });
+    expect([...first.events, ...second.events].map((e) => [e.transactionId, e.streamId])).toEqual([
+      ['999', 'xid:B'],
+      ['1000', 'xid:A'],
+    ]);
+  });
+
   describe('decider runtime', () => {
     type Count = { type: 'Reserve'; units: number };
     type Reserved = { type: 'Reserved'; units: number };

@@ -119,15 +119,20 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
   });
 
   it('has exactly one active relay, and fails over when the leader session dies', async () => {
-    const { relay, published, stream } = await setup();
+    const { relay, published, stream, streamType } = await setup();
     const first = relay();
     const second = relay();
     await first.start();
     await second.start();
     await waitUntil('one leader', () => first.status().leader || second.status().leader);
-    await append(fx.store, stream('SO-L1'));
+    const l1 = await append(fx.store, stream('SO-L1'));
     await waitUntil('published', () => published().length === 1);
     expect([first, second].filter((r) => r.status().leader)).toHaveLength(1);
+    // (A fail-over before the checkpoint is written re-publishes; that is the crash test's case.)
+    await waitUntil('checkpoint saved', async () => {
+      const { rows } = await fx.pool.query(`select position from "${fx.schema}".checkpoints where name = $1`, [streamType]);
+      return Number(rows[0]?.position) === l1.events[0].position;
+    });
 
     const leader = first.status().leader ? first : second;
     const follower = leader === first ? second : first;

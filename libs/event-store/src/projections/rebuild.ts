@@ -111,8 +111,8 @@ async function readVisibleAfter(client: ClientBase, store: EventStore, projectio
     where = 'and stream_type = any($4::text[])';
   }
   const { rows } = await client.query(
-    `select ${EVENT_COLUMNS} from ${store.tables.events} where (transaction_id, position) > ($1::xid8, $2::bigint) ${where}
-      order by transaction_id, position limit $3`,
+    `select ${EVENT_COLUMNS} from ${store.tables.events} e where (transaction_id, position) > ($1::xid8, $2::bigint) ${where}
+      order by e.transaction_id, e.position limit $3`,
     params,
   );
   return rows.map((row) => rowToStoredEvent(row));
