@@ -53,6 +53,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<{ vers
     const report = (phase: RebuildProgress['phase']) => options.onProgress?.({ phase, version, processed, total });
 
     let cursor: CommitCursor = START_OF_LOG;
+    report('replaying');
     for (;;) {
       const events = await readCommittedAfter(client, t, cursor, batchSize, { streamTypes: projection.streamTypes });
       if (events.length === 0) break;
