@@ -150,7 +150,18 @@ export const eventStoreSuite: BenchSuite = {
           );
         }
         await pool.query(`analyze "${relaySchema}".events`);
+        // xmin is database-wide: wait until no older transaction anywhere hides the backlog,
+        // so the relay is timed publishing, not waiting for someone else's transaction.
+        const { rows: top } = await pool.query(`select max(transaction_id)::text as xid from "${relaySchema}".events`);
+        const visibleSince = Date.now();
+        for (;;) {
+          const { rows } = await pool.query(`select pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 as visible`, [top[0].xid]);
+          if (rows[0].visible) break;
+          if (Date.now() - visibleSince > 60_000) throw new Error('a long transaction on the database holds xmin back for over a minute');
+          await new Promise((r) => setTimeout(r, 20));
+        }
         const backlog = (await relayStore.readAll({ limit: relayBatch })).events;
+        if (backlog.length < relayBatch) throw new Error(`expected ${relayBatch} backlog events, read ${backlog.length}`);
 
         let started = Date.now();
         const sample = toRecords(backlog);
