@@ -80,6 +80,17 @@ describe('event store appends (PostgreSQL)', () => {
       }),
     ).rejects.toMatchObject({ code: 'TRANSACTION_ABORTED' });
     expect(await store.readStream('shipment:SH-4')).toHaveLength(0);
+
+    // Outside a transaction the batch is one statement that refuses as a whole, inbox rows included.
+    const input = randomUUID();
+    await expect(
+      store.appendMany([
+        { streamId: 'shipment:SH-5', events: [{ type: 'ShipmentPlanned' }], expectedVersion: 'no_stream', tenantId: 'acme', inbox: { consumer: 'planning', eventId: input } },
+        { streamId: 'order-release:SO-3', events: [released('SO-3')], expectedVersion: 7, tenantId: 'acme' },
+      ]),
+    ).rejects.toMatchObject({ reason: 'version', partial: false, streamIds: ['order-release:SO-3'] });
+    expect(await store.readStream('shipment:SH-5')).toHaveLength(0);
+    expect(await store.transaction((tx) => tx.recordInbox('planning', input))).toBe(true);
   });
 
   it('treats a retried append with the same event ids as a no-op', async () => {

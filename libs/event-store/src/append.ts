@@ -347,12 +347,22 @@ async function resolveRefusal(
       return last ? { streamId: request.streamId, nextExpectedVersion: last.streamVersion, events, duplicate: true } : emptyResult(request);
     });
   }
-  const refused = live.filter((r) => !granted.has(r.streamId));
+  const ungranted = live.filter((r) => !granted.has(r.streamId));
   const { rows: streams } = await client.query(
-    `select stream_id, version, last_transaction_id <= pg_current_xact_id() as in_order from ${t.streams} where stream_id = any($1::text[])`,
-    [refused.map((r) => r.streamId)],
+    `select stream_id, version, coalesce(last_transaction_id <= pg_current_xact_id_if_assigned(), true) as in_order from ${t.streams} where stream_id = any($1::text[])`,
+    [ungranted.map((r) => r.streamId)],
   );
   const state = new Map(streams.map((s) => [s.stream_id as string, s]));
+  // A statement that refused as a whole (autocommit) grants nothing: name only the streams
+  // whose expectation does not hold now (all of them if a race hides the culprit).
+  const fails = (r: AppendRequest) => {
+    const s = state.get(r.streamId);
+    const code = expectedCode(r.expectedVersion);
+    if (!s) return code !== 0 && code !== ANY;
+    if (!s.in_order) return true;
+    return code === 0 || (code !== ANY && Number(s.version) !== code);
+  };
+  const refused = ungranted.some(fails) ? ungranted.filter(fails) : ungranted;
   const commitOrder = refused.some((r) => {
     const s = state.get(r.streamId);
     const code = expectedCode(r.expectedVersion);

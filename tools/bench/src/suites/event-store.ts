@@ -219,7 +219,7 @@ export const eventStoreSuite: BenchSuite = {
         settings: { rounds, phaseMs, concurrency, relayEvents, relayBatch, relayRounds, partitions: 3, acks: 'all', idempotent: true },
         notes:
           'append = inbox row + version-checked append of one event per message (the events table is the outbox): ' +
-          'batch 1 = store.append with inbox (one autocommit statement), batch 100 = store.appendMany with inbox (one transaction); ' +
+          'batch 1 = store.append with inbox, batch 100 = store.appendMany with inbox (each one autocommit statement, all or nothing); ' +
           'batch1InTransaction = store.transaction(recordInbox + append), the composable form (4 round trips); ' +
           'insert = the same event rows into a table of identical shape and indexes, one autocommit statement per batch',
       };
@@ -271,8 +271,8 @@ function settle(writer: Writer, results: AppendResult[]): number {
 
 /**
  * `batch` messages, each: its inbox row + one event appended to its order stream with the
- * expected version. Batch 1 is the single-message path (one autocommit statement); batch n
- * is the transport's batch path (one transaction, one statement for all n streams).
+ * expected version. Batch 1 is the single-message path, batch n the batch path for n distinct
+ * streams; each is one autocommit statement that refuses as a whole on any conflict.
  */
 async function storeAppend(store: EventStore, writer: Writer, batch: number): Promise<number> {
   const requests = nextRequests(writer, batch);
