@@ -80,6 +80,17 @@ describe('event store appends (PostgreSQL)', () => {
       }),
     ).rejects.toMatchObject({ code: 'TRANSACTION_ABORTED' });
     expect(await store.readStream('shipment:SH-4')).toHaveLength(0);
+
+    // Outside a transaction the batch is one statement that refuses as a whole, inbox rows included.
+    const input = randomUUID();
+    await expect(
+      store.appendMany([
+        { streamId: 'shipment:SH-5', events: [{ type: 'ShipmentPlanned' }], expectedVersion: 'no_stream', tenantId: 'acme', inbox: { consumer: 'planning', eventId: input } },
+        { streamId: 'order-release:SO-3', events: [released('SO-3')], expectedVersion: 7, tenantId: 'acme' },
+      ]),
+    ).rejects.toMatchObject({ reason: 'version', partial: false, streamIds: ['order-release:SO-3'] });
+    expect(await store.readStream('shipment:SH-5')).toHaveLength(0);
+    expect(await store.transaction((tx) => tx.recordInbox('planning', input))).toBe(true);
   });
 
   it('treats a retried append with the same event ids as a no-op', async () => {
@@ -204,6 +215,22 @@ describe('event store appends (PostgreSQL)', () => {
     expect(all.events.every((e) => e.tenantId === 'acme')).toBe(true);
     const next = await store.readAll({ after: all.cursor });
     expect(next.events).toEqual([]);
+  });
+
+  it('orders the log by transaction id as a number, not as text (xid 999 before xid 1000)', async () => {
+    const { pool, schema, store } = fx;
+    // Rows as two old transactions left them: xid 1000 took the lower position.
+    await pool.query(
+      `insert into "${schema}".events (transaction_id, stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload)
+       values ('1000', 'xid:A', 'xid', 1, gen_random_uuid(), 'OrderPlaced', 'acme', '{}'),
+              ('999', 'xid:B', 'xid', 1, gen_random_uuid(), 'OrderPlaced', 'acme', '{}')`,
+    );
+    const first = await store.readAll({ limit: 1, streamTypes: ['xid'] });
+    const second = await store.readAll({ after: first.cursor, limit: 1, streamTypes: ['xid'] });
+    expect([...first.events, ...second.events].map((e) => [e.transactionId, e.streamId])).toEqual([
+      ['999', 'xid:B'],
+      ['1000', 'xid:A'],
+    ]);
   });
 
   describe('decider runtime', () => {

@@ -34,8 +34,10 @@ export function streamTypeOf(streamId: string): string {
  * transaction could put version n+1 behind version n of a younger one and the relay would
  * publish them out of stream order. Such a refusal is a conflict that needs a new transaction.
  *
- * A leading probe for already-stored event ids makes a retried append a no-op instead of a
- * unique violation that would abort the caller's transaction.
+ * A leading probe for already-stored event ids (only ids the caller chose: random ones cannot
+ * exist) makes a retried append a no-op instead of a unique violation that would abort the
+ * caller's transaction. The inbox row, when asked for, is inserted by the same statement and
+ * decides whether that stream's append happens at all.
  */
 function appendSql(t: EventStoreTables): string {
   return `
@@ -59,14 +61,20 @@ ev as materialized (
 ),
 dup as (
   select 1 from ${t.events}
-   where event_id = any($10::uuid[]) and stream_id in (select stream_id from req)
+   where cardinality($10::uuid[]) > 0 and event_id = any($10::uuid[]) and stream_id in (select stream_id from req)
    limit 1
+),
+locked as materialized (
+  select stream_id from ${t.streams}
+   where cardinality($1::text[]) > 1 and stream_id = any($1::text[])
+   order by stream_id
+   for update
 ),
 upd as (
   update ${t.streams} s
      set version = s.version + r.n, last_transaction_id = pg_current_xact_id(), updated_at = now()
     from req r
-   where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id
+   where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id and (select count(*) from locked) >= 0
      and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
      and s.last_transaction_id <= pg_current_xact_id() and not exists (select 1 from dup)
   returning s.stream_id, s.version - r.n as base
@@ -102,6 +110,61 @@ union all
 select 'inboxed', null, null, null, count(*), null, null from inbox
 union all
 select 'checked', null, null, null, ${t.schema}.append_refused($9::boolean, (select count(*) from req) - (select count(*) from granted)), null, null`;
+}
+
+/**
+ * The same append for one stream, without the set machinery: the single-message hot path
+ * (one statement in autocommit). Parameters are scalars; the result rows have the same shape.
+ */
+function appendOneSql(t: EventStoreTables): string {
+  return `
+with inbox as (
+  insert into ${t.inbox} (consumer, event_id) select $7::text, $8::text where $8::text is not null
+  on conflict do nothing
+  returning 1
+),
+go as materialized (
+  select ($8::text is null or exists (select 1 from inbox)) as fresh_input,
+         not exists (select 1 from ${t.events} where cardinality($10::uuid[]) > 0 and event_id = any($10::uuid[])) as fresh_ids
+),
+upd as (
+  update ${t.streams} s
+     set version = s.version + $5::int, last_transaction_id = pg_current_xact_id(), updated_at = now()
+   where s.stream_id = $1::text and $4::bigint <> 0 and ($4::bigint = -1 or s.version = $4::bigint)
+     and s.last_transaction_id <= pg_current_xact_id()
+     and (select fresh_input and fresh_ids from go)
+  returning s.version - $5::int as base
+),
+ins as (
+  insert into ${t.streams} (stream_id, stream_type, tenant_id, version, last_transaction_id)
+  select $1::text, $2::text, $3::text, $5::int, pg_current_xact_id()
+   where $4::bigint in (0, -1) and (select fresh_input and fresh_ids from go)
+     and not exists (select 1 from ${t.streams} where stream_id = $1::text)
+  on conflict (stream_id) do nothing
+  returning 0::bigint as base
+),
+granted as (select base from upd union all select base from ins),
+appended as (
+  insert into ${t.events} (stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload, metadata)
+  select $1::text, $2::text, g.base + e.idx, e.event_id, e.event_type, $3::text, e.payload, e.metadata
+    from granted g, jsonb_to_recordset($6::jsonb) as e(idx int, event_id uuid, event_type text, payload jsonb, metadata jsonb)
+   order by e.idx
+  returning position, transaction_id, stream_version, event_id, recorded_at
+)
+select 'granted' as kind, $1::text as stream_id, null::bigint as position, null::text as transaction_id,
+       null::bigint as stream_version, null::uuid as event_id, null::timestamptz as recorded_at
+  from granted
+union all
+select 'event', $1::text, position, transaction_id::text, stream_version, event_id, recorded_at from appended
+union all
+select 'inbox_duplicate', $1::text, null, null, (select version from ${t.streams} where stream_id = $1::text), null, null
+  from go where not fresh_input
+union all
+select 'inboxed', null, null, null, count(*), null, null from inbox
+union all
+select 'checked', null, null, null,
+       ${t.schema}.append_refused($9::boolean, case when fresh_input and not exists (select 1 from granted) then 1 else 0 end), null, null
+  from go`;
 }
 
 interface PreparedEvent {
@@ -146,15 +209,32 @@ export async function appendToStreams(
       });
     });
   });
-  // Streams are claimed in stream-id order so that two multi-stream appends over the same
-  // streams wait for each other instead of deadlocking.
+  // Streams are sorted (and, when there are several, locked by the `locked` CTE) in
+  // stream-id order, so that two multi-stream appends over the same streams usually wait for
+  // each other instead of deadlocking. A stream created concurrently is not covered by that
+  // lock; PostgreSQL then detects the deadlock and aborts one transaction (retriable, 40P01).
   const live = requests.filter((r) => r.events.length > 0).sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
   if (live.length === 0) return requests.map((r) => emptyResult(r));
-  if (live.length > 1) {
-    await client.query(`select 1 from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update`, [live.map((r) => r.streamId)]);
-  }
 
-  const result = await client.query({
+  const single = live.length === 1 ? live[0] : undefined;
+  const query: { name: string; text: string; values: unknown[] } = single
+    ? {
+        name: statementName('append_one', t),
+        text: appendOneSql(t),
+        values: [
+          single.streamId,
+          single.streamType ?? streamTypeOf(single.streamId),
+          single.tenantId,
+          expectedCode(single.expectedVersion),
+          single.events.length,
+          JSON.stringify(prepared.map((e) => ({ idx: e.idx, event_id: e.eventId, event_type: e.event.type, payload: e.event, metadata: e.metadata }))),
+          single.inbox?.consumer ?? null,
+          single.inbox?.eventId ?? null,
+          strict,
+          single.eventIds ? prepared.map((e) => e.eventId) : [],
+        ],
+      }
+    : {
     name: statementName('append', t),
     text: appendSql(t),
     values: [
@@ -169,9 +249,11 @@ export async function appendToStreams(
       live.map((r) => r.inbox?.consumer ?? null),
       live.map((r) => r.inbox?.eventId ?? null),
       strict,
-      prepared.map((e) => e.eventId),
+      // Only ids the caller chose can already exist: fresh random uuids need no probe.
+      prepared.filter((e) => requests[e.request].eventIds).map((e) => e.eventId),
     ],
-  }).catch((error) => {
+  };
+  const result = await client.query(query).catch((error) => {
     // Autocommit mode: the statement refused (and so rolled back) itself; say why below.
     if ((error as { code?: string }).code === APPEND_REFUSED) return undefined;
     throw error;
@@ -265,12 +347,22 @@ async function resolveRefusal(
       return last ? { streamId: request.streamId, nextExpectedVersion: last.streamVersion, events, duplicate: true } : emptyResult(request);
     });
   }
-  const refused = live.filter((r) => !granted.has(r.streamId));
+  const ungranted = live.filter((r) => !granted.has(r.streamId));
   const { rows: streams } = await client.query(
-    `select stream_id, version, last_transaction_id <= pg_current_xact_id() as in_order from ${t.streams} where stream_id = any($1::text[])`,
-    [refused.map((r) => r.streamId)],
+    `select stream_id, version, coalesce(last_transaction_id <= pg_current_xact_id_if_assigned(), true) as in_order from ${t.streams} where stream_id = any($1::text[])`,
+    [ungranted.map((r) => r.streamId)],
   );
   const state = new Map(streams.map((s) => [s.stream_id as string, s]));
+  // A statement that refused as a whole (autocommit) grants nothing: name only the streams
+  // whose expectation does not hold now (all of them if a race hides the culprit).
+  const fails = (r: AppendRequest) => {
+    const s = state.get(r.streamId);
+    const code = expectedCode(r.expectedVersion);
+    if (!s) return code !== 0 && code !== ANY;
+    if (!s.in_order) return true;
+    return code === 0 || (code !== ANY && Number(s.version) !== code);
+  };
+  const refused = ungranted.some(fails) ? ungranted.filter(fails) : ungranted;
   const commitOrder = refused.some((r) => {
     const s = state.get(r.streamId);
     const code = expectedCode(r.expectedVersion);

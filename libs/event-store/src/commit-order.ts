@@ -10,6 +10,9 @@ import type { CommitCursor, StoredEvent } from './types';
  * order, so a reader that follows positions alone skips the event of a slow transaction; a
  * transaction below xmin can never commit anything new, so nothing appears behind this cursor.
  * A rolled-back transaction simply leaves nothing to read — it never stalls the reader.
+ *
+ * ORDER BY names the table's column (`e.`): the select list turns transaction_id into text,
+ * and ordering by that would sort xid 1000 before xid 999 and skip events.
  */
 export async function readCommittedAfter(
   client: ClientBase,
@@ -17,19 +20,27 @@ export async function readCommittedAfter(
   cursor: CommitCursor,
   limit: number,
   filter?: { streamTypes?: readonly string[] },
+  /** Also write this checkpoint in the same statement (saves a round trip). */
+  save?: { name: string; cursor: CommitCursor },
 ): Promise<StoredEvent[]> {
   const params: unknown[] = [cursor.transactionId, cursor.position, limit];
   let where = '';
+  let saveSql = '';
   if (filter?.streamTypes?.length) {
     params.push(filter.streamTypes);
-    where = `and stream_type = any($4::text[])`;
+    where = `and stream_type = any($${params.length}::text[])`;
+  }
+  if (save) {
+    params.push(save.name, save.cursor.transactionId, save.cursor.position);
+    const n = params.length;
+    saveSql = `with saved as (update ${t.checkpoints} set transaction_id = $${n - 1}::xid8, position = $${n}, updated_at = now() where name = $${n - 2}) `;
   }
   const { rows } = await client.query(
-    `select ${EVENT_COLUMNS} from ${t.events}
+    `${saveSql}select ${EVENT_COLUMNS} from ${t.events} e
       where (transaction_id, position) > ($1::xid8, $2::bigint)
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${where}
-      order by transaction_id, position
+      order by e.transaction_id, e.position
       limit $3`,
     params,
   );
@@ -40,10 +51,19 @@ export async function readCommittedAfter(
  * How many events are behind `cursor` (committed or not yet visible). Bounded so that a
  * relay that is far behind does not scan the whole log for a gauge.
  */
-export async function countAfter(client: ClientBase, t: EventStoreTables, cursor: CommitCursor, cap = 1_000_000): Promise<number> {
+export async function countAfter(
+  client: ClientBase,
+  t: EventStoreTables,
+  cursor: CommitCursor,
+  filter?: { streamTypes?: readonly string[] },
+  cap = 100_000,
+): Promise<number> {
+  const typed = !!filter?.streamTypes?.length;
   const { rows } = await client.query(
-    `select count(*)::int as n from (select 1 from ${t.events} where (transaction_id, position) > ($1::xid8, $2::bigint) limit $3) behind`,
-    [cursor.transactionId, cursor.position, cap],
+    `select count(*)::int as n from (
+       select 1 from ${t.events} where (transaction_id, position) > ($1::xid8, $2::bigint) ${typed ? 'and stream_type = any($4::text[])' : ''} limit $3
+     ) behind`,
+    typed ? [cursor.transactionId, cursor.position, cap, filter!.streamTypes] : [cursor.transactionId, cursor.position, cap],
   );
   return rows[0].n;
 }

@@ -80,7 +80,7 @@ export interface EventStore {
   transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
   /** Appends in a transaction of its own (one statement when there are no inline projections). */
   append<E extends DomainEvent>(streamId: string, events: readonly E[], options: AppendOptions<E>): Promise<AppendResult<E>>;
-  /** Appends to several distinct streams in a transaction of its own, all or nothing. */
+  /** Appends to several distinct streams, all or nothing (one statement without inline projections). */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
   /** The next committed events after `after`, gap-free, in commit-cursor order. */
@@ -213,7 +213,11 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       const [result] = await appendToStreams(pool, t, [{ ...appendOptions, streamId, events }], true);
       return result as AppendResult<never>;
     },
-    appendMany: (requests) => store.transaction((tx) => tx.appendMany(requests)),
+    async appendMany(requests) {
+      // Also one statement: it refuses (and so rolls back) as a whole when any stream conflicts.
+      if (inline.length > 0) return store.transaction((tx) => tx.appendMany(requests));
+      return appendToStreams(pool, t, requests, true);
+    },
     readStream: (streamId, readOptions) => readStream(pool, streamId, readOptions),
     async readAll(readOptions = {}) {
       const after = readOptions.after ?? START_OF_LOG;

@@ -107,6 +107,10 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
     await waitUntil('the committed event is published', () => published().length === 1);
     expect(published()[0].eventId).toBe(committed.events[0].eventId);
     await waitUntil('checkpoint moved past the hole', () => r.status().cursor?.position === committed.events[0].position);
+    await waitUntil('checkpoint saved', async () => {
+      const { rows } = await fx.pool.query(`select position from "${fx.schema}".checkpoints where name = $1`, [streamType]);
+      return Number(rows[0]?.position) === committed.events[0].position;
+    });
 
     const metrics = await registry.getMetricsAsJSON();
     const value = (name: string) => metrics.find((m) => m.name === name)?.values.find((v) => v.labels.relay === streamType)?.value;
@@ -115,15 +119,20 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
   });
 
   it('has exactly one active relay, and fails over when the leader session dies', async () => {
-    const { relay, published, stream } = await setup();
+    const { relay, published, stream, streamType } = await setup();
     const first = relay();
     const second = relay();
     await first.start();
     await second.start();
     await waitUntil('one leader', () => first.status().leader || second.status().leader);
-    await append(fx.store, stream('SO-L1'));
+    const l1 = await append(fx.store, stream('SO-L1'));
     await waitUntil('published', () => published().length === 1);
     expect([first, second].filter((r) => r.status().leader)).toHaveLength(1);
+    // (A fail-over before the checkpoint is written re-publishes; that is the crash test's case.)
+    await waitUntil('checkpoint saved', async () => {
+      const { rows } = await fx.pool.query(`select position from "${fx.schema}".checkpoints where name = $1`, [streamType]);
+      return Number(rows[0]?.position) === l1.events[0].position;
+    });
 
     const leader = first.status().leader ? first : second;
     const follower = leader === first ? second : first;
@@ -135,8 +144,9 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
   });
 
   it('re-publishes after a crash between Kafka ack and checkpoint; the consumer inbox absorbs the duplicate', async () => {
-    const { relay, published, stream, publisher, topic } = await setup();
-    for (let i = 1; i <= 3; i++) await append(fx.store, stream(`SO-X${i}`));
+    const { relay, published, stream, publisher, topic, streamType } = await setup();
+    let last = 0;
+    for (let i = 1; i <= 3; i++) last = (await append(fx.store, stream(`SO-X${i}`))).events[0].position;
 
     // The first batch is acknowledged by Kafka, then the relay's session dies before it can checkpoint.
     let crashed = false;
@@ -149,7 +159,12 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
     });
     await r.start();
     await waitUntil('the batch is published twice', () => published().length >= 6, { timeoutMs: 20_000 });
-    await waitUntil('checkpoint written', () => r.status().cursor?.position !== undefined && r.status().published === 3);
+    await waitUntil('checkpoint written after the re-publish', async () => {
+      const { rows } = await fx.pool.query(`select position from "${fx.schema}".checkpoints where name = $1`, [streamType]);
+      return Number(rows[0]?.position) === last;
+    });
+    // 3 acknowledged before the crash (never checkpointed), the same 3 again by the new session.
+    expect(r.status().published).toBe(6);
 
     // A downstream consumer: inbox + effect in one transaction per message.
     const consumerName = uniqueName('shipment-planning');

@@ -84,6 +84,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let session: PoolClient | undefined;
   let cursor: CommitCursor | undefined;
   let publishedCount = 0;
+  /** `cursor` is published but not yet written to the checkpoint table. */
+  let unsaved = false;
   let polls = 0;
   let lagMeasuredAt = 0;
   const idle = interruptibleSleep();
@@ -123,23 +125,46 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     session.release(true);
     session = undefined;
     cursor = undefined;
+    prefetched = undefined;
+    unsaved = false;
     leaderGauge.set({ relay: name }, 0);
   }
 
   async function measureLag(client: PoolClient, force = false) {
     if (!force && Date.now() - lagMeasuredAt < 1000) return;
     lagMeasuredAt = Date.now();
-    lag.set({ relay: name }, await countAfter(client, t, cursor ?? START_OF_LOG));
+    lag.set({ relay: name }, await countAfter(client, t, cursor ?? START_OF_LOG, filter));
   }
+
+  /** The batch read while the previous one was being published (see relayOnce). */
+  let prefetched: StoredEvent[] | undefined;
+
+  const read = (client: PoolClient, from: CommitCursor, save?: CommitCursor) =>
+    readCommittedAfter(client, t, from, batchSize, filter, save ? { name, cursor: save } : undefined);
 
   async function relayOnce(client: PoolClient): Promise<number> {
     const from = cursor ?? START_OF_LOG;
-    const events = await readCommittedAfter(client, t, from, batchSize, filter);
+    // The checkpoint of the last published batch is written by the statement that reads the
+    // next one: still strictly after the broker's ack, one round trip per batch instead of two.
+    let events = prefetched;
+    prefetched = undefined;
+    if (!events) {
+      events = await read(client, from, unsaved ? from : undefined);
+      unsaved = false;
+    }
     polls++;
     if (events.length === 0) {
       await measureLag(client);
       return 0;
     }
+    const next = cursorAfter(events, from);
+    // While the broker works on this batch, read the next one (and save the checkpoint of the
+    // previous, already acknowledged batch). Publication itself stays strictly sequential.
+    const saving = unsaved ? from : undefined;
+    const prefetch = read(client, next, saving).then(
+      (batch) => ({ batch }),
+      (error: unknown) => ({ error }),
+    );
     const end = batchSeconds.startTimer({ relay: name });
     try {
       await publish(events);
@@ -151,20 +176,34 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         count: events.length,
         error: String(error),
       });
+      const discarded = await prefetch;
+      if ('error' in discarded) throw discarded.error;
+      if (saving) unsaved = false;
       await idle.sleep(publishRetryMs);
       return 0;
     } finally {
       end();
     }
-    const next = cursorAfter(events, from);
-    await client.query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
-      name,
-      next.transactionId,
-      next.position,
-    ]);
     cursor = next;
     publishedCount += events.length;
     published.inc({ relay: name }, events.length);
+    const fetched = await prefetch;
+    if ('error' in fetched) {
+      unsaved = true;
+      throw fetched.error;
+    }
+    prefetched = fetched.batch;
+    unsaved = true;
+    if (prefetched.length === 0) {
+      // Caught up: no next read will carry the checkpoint soon, so write it now — a fail-over
+      // while idle then re-publishes nothing.
+      await client.query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
+        name,
+        next.transactionId,
+        next.position,
+      ]);
+      unsaved = false;
+    }
     await measureLag(client, events.length < batchSize);
     return events.length;
   }
@@ -198,6 +237,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       idle.wake();
       await loop;
       loop = undefined;
+      if (session && unsaved && cursor) {
+        await session
+          .query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [
+            name,
+            cursor.transactionId,
+            cursor.position,
+          ])
+          .catch((error) => logger.warn('could not save the outbox checkpoint on stop', { relay: name, error: String(error) }));
+        unsaved = false;
+      }
       if (session) {
         session.release(true);
         session = undefined;

@@ -53,6 +53,7 @@ export async function rebuildProjection(options: RebuildOptions): Promise<{ vers
     const report = (phase: RebuildProgress['phase']) => options.onProgress?.({ phase, version, processed, total });
 
     let cursor: CommitCursor = START_OF_LOG;
+    report('replaying');
     for (;;) {
       const events = await readCommittedAfter(client, t, cursor, batchSize, { streamTypes: projection.streamTypes });
       if (events.length === 0) break;
@@ -111,8 +112,8 @@ async function readVisibleAfter(client: ClientBase, store: EventStore, projectio
     where = 'and stream_type = any($4::text[])';
   }
   const { rows } = await client.query(
-    `select ${EVENT_COLUMNS} from ${store.tables.events} where (transaction_id, position) > ($1::xid8, $2::bigint) ${where}
-      order by transaction_id, position limit $3`,
+    `select ${EVENT_COLUMNS} from ${store.tables.events} e where (transaction_id, position) > ($1::xid8, $2::bigint) ${where}
+      order by e.transaction_id, e.position limit $3`,
     params,
   );
   return rows.map((row) => rowToStoredEvent(row));
