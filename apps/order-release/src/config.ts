@@ -15,7 +15,13 @@ export interface OrderReleaseConfig {
   eventStoreSchema: string;
   readModelSchema: string;
   apiKeys: TenantApiKeys;
-  /** messages of one partition batch committed in one PostgreSQL transaction */
+  /**
+   * Messages of one partition batch committed in one PostgreSQL transaction. Default 1: a
+   * release decision holds row locks (stock, the site's day, credit) until commit, and a unit
+   * spanning several orders takes them in no common order, so concurrent units deadlock
+   * (PostgreSQL aborts one after deadlock_timeout, and it is retried). Raise it only for
+   * streams of facts that touch few rows.
+   */
   unitOfWorkSize: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   instanceId: string;
@@ -65,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderReleaseCo
     eventStoreSchema: identifier(env, 'EVENT_STORE_SCHEMA', 'event_store'),
     readModelSchema: identifier(env, 'ORDER_RELEASE_SCHEMA', 'order_release'),
     apiKeys,
-    unitOfWorkSize: integer(env, 'ORDER_RELEASE_UNIT_OF_WORK_SIZE', 50, 1, 1000),
+    unitOfWorkSize: integer(env, 'ORDER_RELEASE_UNIT_OF_WORK_SIZE', 1, 1, 1000),
     logLevel: level,
     instanceId: env.HOSTNAME_OVERRIDE || env.HOSTNAME || `order-release-${process.pid}`,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),

@@ -19,7 +19,7 @@ import { OrderReleaseModule } from './app.module';
 import { ConfigError, loadConfig, type OrderReleaseConfig } from './config';
 import { outgoingRecordsFor, type StoredOrderReleaseEvent } from './order-release.mapper';
 import { createReleaseReadModels, migrateOrderRelease } from './release-context';
-import { createReleaseOrders, RELEASE_WINDOW_TIMER, type ReleaseWindowOpened } from './release-orders';
+import { createReleaseOrders, ORDER_RELEASE_TIMERS, type ReevaluateHeldOrder } from './release-orders';
 
 /** Every topic order-release consumes: the topic catalog names it among the consumers. */
 export const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
@@ -84,12 +84,16 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
       await producer.publishAll(records.map(({ topic, recordType, value, headers }) => ({ topic, recordType, value, traceparent: headers.traceparent })));
     },
   });
-  const timers = createTimerPoller<ReleaseWindowOpened>({
+  // One held order per claiming transaction: a decision locks stock and capacity rows, and two
+  // decisions in one transaction could take them in no common order.
+  const timers = createTimerPoller<ReevaluateHeldOrder>({
     store,
     logger,
+    batchSize: 1,
+    pollIntervalMs: 200,
+    timerIdPrefix: ORDER_RELEASE_TIMERS,
     fire: async (timer, tx) => {
-      if (!timer.timerId.startsWith(`${RELEASE_WINDOW_TIMER}:`)) return;
-      await releaseOrders.onReleaseWindowOpened(tx, timer.command, now());
+      await releaseOrders.onReevaluateHeldOrder(tx, timer.command, now());
     },
   });
 

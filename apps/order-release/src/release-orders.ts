@@ -10,6 +10,7 @@ import {
   type OrderReleaseMessage,
   type OrderReleaseState,
   type ReleaseContext,
+  type ReleaseTrigger,
 } from '@lading/order-release-domain';
 import { erpOrderInputFrom, releaseFactFrom, releaseTriggerFor, warehouseProgressFrom, type InboundCause } from './order-release.mapper';
 import type { ReleaseReadModels } from './release-context';
@@ -17,14 +18,26 @@ import type { ReleaseReadModels } from './release-context';
 /** The consumer name order-release records in the event-store inbox. */
 export const ORDER_RELEASE_CONSUMER = 'order-release';
 
-/** Timer kind: a held order's release window (cut-off passed, capacity used up) opens again. */
-export const RELEASE_WINDOW_TIMER = 'order-release.release-window-opened';
+/** Every durable timer of order-release has an id starting with this (its poller claims only these). */
+export const ORDER_RELEASE_TIMERS = 'order-release.';
 
-export interface ReleaseWindowOpened {
+/**
+ * A held order to decide again, in a transaction of its own: when its release window opens
+ * again (cut-off passed, capacity used up), or when a fact it waits for changed (stock, site,
+ * credit). Re-evaluating many orders inside the fact's transaction would lock their stock
+ * and capacity rows in no common order, and deadlock with the orders being placed.
+ */
+export interface ReevaluateHeldOrder {
   orderId: string;
   tenantId: string;
   correlationId: string;
+  causationId: string;
 }
+
+const reevaluationTimerId = (orderId: string) => `${ORDER_RELEASE_TIMERS}reevaluate:${orderId}`;
+// The window timer carries its due time in its id: firing it deletes exactly that timer, not
+// the next window's timer that the same decision may schedule.
+const windowTimerId = (orderId: string, dueAt: string) => `${ORDER_RELEASE_TIMERS}window:${orderId}:${dueAt}`;
 
 /** What one inbound record did: skipped as already handled, or the messages it appended. */
 export type Outcome = { duplicate: true } | { duplicate: false; appended: number };
@@ -76,34 +89,37 @@ export function createReleaseOrders(readModels: ReleaseReadModels) {
         .filter((at): at is string => typeof at === 'string')
         .sort()[0];
       if (opensAt) {
-        await tx.scheduleTimer<ReleaseWindowOpened>({
-          timerId: `${RELEASE_WINDOW_TIMER}:${orderId}`,
+        await tx.scheduleTimer<ReevaluateHeldOrder>({
+          timerId: windowTimerId(orderId, opensAt),
           streamId: orderReleaseStreamId(orderId),
           dueAt: new Date(opensAt),
           tenantId,
-          command: { orderId, tenantId, correlationId: cause.correlationId },
+          command: { orderId, tenantId, correlationId: cause.correlationId, causationId: cause.causationId },
         });
       }
     }
     return messages;
   }
 
-  /** Re-evaluates the held orders a changed fact concerns, oldest first. */
-  async function reevaluateHeld(tx: EventStoreTransaction, trigger: ReturnType<typeof releaseTriggerFor>, cause: InboundCause, now: Date): Promise<number> {
-    let appended = 0;
-    for (const held of await readModels.heldOrdersFor(tx.client, trigger)) {
-      const messages = await decide(
-        tx,
-        held.orderId,
-        held.tenantId,
-        { type: 'ReevaluateOrder', data: { orderId: held.orderId, context: NO_CONTEXT } },
+  /**
+   * Schedules the held orders a changed fact concerns for re-evaluation, each in its own
+   * transaction, oldest first (a millisecond apart, as the poller fires by due time). The
+   * timers commit with the fact, so no wake-up is lost; one per order, so a burst of facts
+   * about the same SKU re-evaluates each order once.
+   */
+  async function scheduleReevaluation(tx: EventStoreTransaction, trigger: ReleaseTrigger, cause: InboundCause, now: Date): Promise<number> {
+    const held = await readModels.heldOrdersFor(tx.client, trigger);
+    for (const [index, order] of held.entries()) {
+      await tx.scheduleTimer<ReevaluateHeldOrder>({
+        timerId: reevaluationTimerId(order.orderId),
+        streamId: orderReleaseStreamId(order.orderId),
+        dueAt: new Date(now.getTime() + index),
+        tenantId: order.tenantId,
         // the held order's own journey (adapters use the order id as correlation id)
-        { ...cause, correlationId: held.orderId },
-        now,
-      );
-      appended += messages.length;
+        command: { orderId: order.orderId, tenantId: order.tenantId, correlationId: order.orderId, causationId: cause.causationId },
+      });
     }
-    return appended;
+    return held.length;
   }
 
   return {
@@ -120,18 +136,19 @@ export function createReleaseOrders(readModels: ReleaseReadModels) {
             ? { type: 'AmendOrder', data: { amendment: input.amendment, context: NO_CONTEXT } }
             : { type: 'CancelOrder', data: input.cancel };
       const messages = await decide(tx, orderId, tenantId, command, input.cause, now);
-      let appended = messages.length;
       // A cancel after release gives stock back: the orders waiting for it may go now.
       const cancelled = messages.find((m) => m.type === 'OrderCancelled');
-      if (cancelled && cancelled.type === 'OrderCancelled' && cancelled.data.stage === 'AFTER_RELEASE') {
-        const state = foldEvents(orderRelease, (await tx.readStream<OrderReleaseMessage>(orderReleaseStreamId(orderId))).map((e) => e.payload));
-        if ('order' in state && state.order) {
-          for (const sku of new Set(state.order.lines.map((l) => l.sku))) {
-            appended += await reevaluateHeld(tx, { kind: 'INVENTORY_CHANGED', tenantId, siteId: state.order.siteId, sku }, input.cause, now);
+      if (cancelled?.type === 'OrderCancelled' && cancelled.data.stage === 'AFTER_RELEASE') {
+        const released = (await tx.readStream<OrderReleaseMessage>(orderReleaseStreamId(orderId)))
+          .map((e) => e.payload)
+          .filter((m) => m.type === 'ReleaseOrderToWarehouse');
+        for (const release of released) {
+          for (const sku of new Set(release.data.lines.map((l) => l.sku))) {
+            await scheduleReevaluation(tx, { kind: 'INVENTORY_CHANGED', tenantId, siteId: release.data.siteId, sku }, input.cause, now);
           }
         }
       }
-      return { duplicate: false, appended };
+      return { duplicate: false, appended: messages.length };
     },
 
     /** Credit holds, stock levels and site status: update the read models, re-evaluate held orders. */
@@ -146,7 +163,8 @@ export function createReleaseOrders(readModels: ReleaseReadModels) {
       if (!(await readModels.applyReleaseFact(tx.client, fact))) return { duplicate: false, appended: 0 };
       const meta = record.value.meta;
       const cause: InboundCause = { correlationId: meta.correlationId, causationId: meta.eventId, occurredAt: meta.occurredAt, traceparent };
-      return { duplicate: false, appended: await reevaluateHeld(tx, releaseTriggerFor(fact), cause, now) };
+      await scheduleReevaluation(tx, releaseTriggerFor(fact), cause, now);
+      return { duplicate: false, appended: 0 };
     },
 
     /** The WMS accepted a warehouse order: its reservation is the WMS's allocation from now on. */
@@ -157,9 +175,9 @@ export function createReleaseOrders(readModels: ReleaseReadModels) {
       return { duplicate: false, appended: 0 };
     },
 
-    /** A durable timer fired: the order's release window opened again. */
-    async onReleaseWindowOpened(tx: EventStoreTransaction, timer: ReleaseWindowOpened, now: Date): Promise<Outcome> {
-      const cause: InboundCause = { correlationId: timer.correlationId, causationId: `${RELEASE_WINDOW_TIMER}:${timer.orderId}`, occurredAt: now.getTime() };
+    /** A durable timer fired: decide a held order again (its window opened, or a fact it waits for changed). */
+    async onReevaluateHeldOrder(tx: EventStoreTransaction, timer: ReevaluateHeldOrder, now: Date): Promise<Outcome> {
+      const cause: InboundCause = { correlationId: timer.correlationId, causationId: timer.causationId, occurredAt: now.getTime() };
       const messages = await decide(tx, timer.orderId, timer.tenantId, { type: 'ReevaluateOrder', data: { orderId: timer.orderId, context: NO_CONTEXT } }, cause, now);
       return { duplicate: false, appended: messages.length };
     },

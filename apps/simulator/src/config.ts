@@ -30,6 +30,8 @@ export interface SimulatorConfig {
   siteClosureRate: number;
   /** Multiplies every site's daily order capacity. */
   capacityScale: number;
+  /** every site releases around the clock (see WorldConfig.roundTheClock) */
+  roundTheClock: boolean;
   /** Consumer group of the WMS on wms.commands.v1. */
   wmsGroupId: string;
   /** Seconds between progress log lines. */
@@ -69,6 +71,12 @@ export const OPTIONS = {
   shortageRate: { flag: '--shortage-rate', env: 'SIMULATOR_SHORTAGE_RATE', default: '0.02', help: 'chance a picked line comes up short' },
   outOfStockRate: { flag: '--out-of-stock-rate', env: 'SIMULATOR_OUT_OF_STOCK_RATE', default: '0.05', help: 'share of sku@site that start empty' },
   siteClosureRate: { flag: '--site-closure-rate', env: 'SIMULATOR_SITE_CLOSURE_RATE', default: '0', help: 'chance per site per simulated day of a 1–4 h closure' },
+  roundTheClock: {
+    flag: '--round-the-clock',
+    env: 'SIMULATOR_ROUND_THE_CLOCK',
+    default: 'false',
+    help: 'true: every site releases 24 h a day, so a run does not depend on the hour it starts at',
+  },
   capacityScale: { flag: '--capacity-scale', env: 'SIMULATOR_CAPACITY_SCALE', default: '1', help: "multiplies each site's daily order capacity (400–1,200)" },
   wmsGroupId: { flag: '--wms-group', env: 'SIMULATOR_WMS_GROUP', default: 'lading-simulator-wms', help: 'consumer group of the WMS on wms.commands.v1' },
   progressIntervalSeconds: { flag: '--progress-interval', env: 'SIMULATOR_PROGRESS_INTERVAL', default: '5', help: 'seconds between progress log lines' },
@@ -122,6 +130,11 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     return value;
   };
   const integer = (name: OptionName, min: number) => number(name, (n) => Number.isInteger(n) && n >= min, `an integer ≥ ${min}`);
+  const flag = (name: OptionName): boolean => {
+    const text = (raw(name) ?? '').toLowerCase();
+    if (text !== 'true' && text !== 'false') throw new ConfigError(`${where(name)} must be true or false, got '${raw(name) ?? ''}'`);
+    return text === 'true';
+  };
   const rate = (name: OptionName) => number(name, (n) => n >= 0 && n <= 1, 'a share between 0 and 1');
 
   const systems = (raw('systems') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -166,6 +179,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     outOfStockRate: rate('outOfStockRate'),
     siteClosureRate: rate('siteClosureRate'),
     capacityScale: number('capacityScale', (n) => n > 0, 'a number > 0'),
+    roundTheClock: flag('roundTheClock'),
     wmsGroupId: raw('wmsGroupId') || 'lading-simulator-wms',
     progressIntervalSeconds: number('progressIntervalSeconds', (n) => n > 0, 'a number of seconds > 0'),
   };

@@ -30,7 +30,7 @@ export interface Simulator {
 export async function startSimulator(config: SimulatorConfig, options: { logger?: Logger; serde?: AvroSerde } = {}): Promise<Simulator> {
   const logger = options.logger ?? createLogger();
   const metrics = createSimulatorMetrics();
-  const world = createWorld({ seed: config.seed, tenants: config.tenants, tenantIdPrefix: config.tenantPrefix, capacityScale: config.capacityScale });
+  const world = createWorld({ seed: config.seed, tenants: config.tenants, tenantIdPrefix: config.tenantPrefix, capacityScale: config.capacityScale, roundTheClock: config.roundTheClock });
   const clock = createSimulationClock(config.timeScale);
   const kafka = new Kafka({ clientId: config.clientId, brokers: config.kafkaBrokers, logCreator: kafkaLogCreator(logger) });
   const serde = options.serde ?? createAvroSerde({ registryUrl: config.schemaRegistryUrl });

@@ -12,6 +12,11 @@ export interface TimerPollerOptions<Command> {
   fire: (timer: DueTimer<Command>, tx: EventStoreTransaction) => Promise<void>;
   /** Timers per claiming transaction (default 50). */
   batchSize?: number;
+  /**
+   * Fire only timers whose id starts with this: every service's timers share one table, and
+   * each service's poller must claim only its own.
+   */
+  timerIdPrefix?: string;
   /** Idle poll interval (default 500 ms). */
   pollIntervalMs?: number;
   /** Delay before a timer whose firing failed is tried again (default: 1 s × 2^attempts, ≤ 5 min). */
@@ -47,8 +52,8 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
     return store.transaction(async (tx) => {
       const { rows } = await tx.client.query(
         `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers}
-          where due_at <= now() order by due_at limit $1 for update skip locked`,
-        [batchSize],
+          where due_at <= now() and starts_with(timer_id, $2) order by due_at limit $1 for update skip locked`,
+        [batchSize, options.timerIdPrefix ?? ''],
       );
       let fired = 0;
       for (const row of rows) {

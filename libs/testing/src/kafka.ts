@@ -53,3 +53,15 @@ export async function collectMessages(
 export async function waitForMessages(messages: unknown[], count: number, timeoutMs = 30_000): Promise<void> {
   await waitUntil(`${count} messages (have ${messages.length})`, () => messages.length >= count, { timeoutMs });
 }
+
+/**
+ * Commits a new consumer group's offsets at the topics' current end, before the group joins:
+ * on shared topics a test then sees only what it publishes itself. (kafkajs' `resetOffsets`
+ * with `earliest: false` commits the sentinel -1, which a consumer reads as "no offset".)
+ */
+export async function startGroupAtEnd(admin: Admin, groupId: string, topics: readonly string[]): Promise<void> {
+  for (const topic of topics) {
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+  }
+}

@@ -20,12 +20,35 @@ const setupSteps: { title: string; script: string; args?: string[] }[] = [
   { title: 'infrastructure (Kafka, schema registry, PostgreSQL)', script: 'infra:up' },
   { title: 'register Avro schemas', script: 'schemas:register' },
   { title: 'create topics from the catalog', script: 'topics:create' },
-  { title: 'run event-store migrations', script: 'db:migrate' },
+  // Database migrations run inside each app at start-up (idempotent, advisory-locked), so a
+  // new instance added by an SRE migrates the same way.
 ];
 
 const simulatorPort = process.env.SIMULATOR_HTTP_PORT ?? '3900';
+const orderReleasePort = process.env.ORDER_RELEASE_HTTP_PORT ?? '3101';
+const tenants = Number(process.env.SIMULATOR_TENANTS ?? 3);
+
+/**
+ * Local-only API keys for the simulated tenants (`tenant-01` → `dev-key-tenant-01`), printed
+ * below; set LADING_API_KEYS to use your own. Never use these outside a laptop.
+ */
+export const devApiKeys =
+  process.env.LADING_API_KEYS ??
+  Array.from({ length: tenants }, (_, i) => `tenant-${String(i + 1).padStart(2, '0')}`)
+    .map((tenant) => `${tenant}=dev-key-${tenant}`)
+    .join(',');
 
 export const services: LaunchedService[] = [
+  {
+    name: 'order-release',
+    entry: 'apps/order-release/src/main.ts',
+    env: { ORDER_RELEASE_HTTP_PORT: orderReleasePort, LADING_API_KEYS: devApiKeys },
+    urls: [
+      `http://127.0.0.1:${orderReleasePort}/ready`,
+      `http://127.0.0.1:${orderReleasePort}/metrics`,
+      `curl -H 'Authorization: Bearer dev-key-tenant-01' http://127.0.0.1:${orderReleasePort}/v1/orders/<orderId>/release`,
+    ],
+  },
   {
     name: 'simulator',
     entry: 'apps/simulator/src/main.ts',

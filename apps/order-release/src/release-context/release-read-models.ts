@@ -169,10 +169,23 @@ async function applySiteStatus(t: ReleaseTables, q: Queryable, fact: SiteStatusF
 
 async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContextRequest, now: Date): Promise<ReleaseContext> {
   const { tenantId, customerId, siteId, orderId } = needed;
-  const skus = [...new Set(needed.skus)];
+  // byte order, as the locks below are taken: placeholder inserts lock rows too
+  const skus = [...new Set(needed.skus)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
   // Lock order: stock rows by SKU (byte order, the same in every session), then the capacity
-  // row. Every decision takes them in this order, so two decisions wait, never deadlock.
+  // row, then the customer's credit holds. Every decision takes them in this order, so two
+  // decisions wait, never deadlock.
+  //
+  // A row for every needed SKU exists before it is locked (a placeholder that any real level
+  // overwrites): otherwise a decision that found no stock and a first stock level arriving at
+  // the same moment would not meet on a lock, the level's re-evaluation would look for held
+  // orders before the decision committed its hold, and the order would wait forever.
+  await q.query(
+    `insert into ${t.stockLevels} (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, as_of)
+     select $1, $2, unnest($3::text[]), 0, 0, '', '-infinity'::timestamptz
+     on conflict do nothing`,
+    [tenantId, siteId, skus],
+  );
   const stockRows = (
     await q.query(
       `select sku, on_hand::text as on_hand, allocated::text as allocated, unit_of_measure, change_reason, as_of
@@ -180,7 +193,14 @@ async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContex
        order by sku collate "C" for update`,
       [tenantId, siteId, skus],
     )
-  ).rows as { sku: string; on_hand: string; allocated: string; unit_of_measure: string; change_reason: string | null; as_of: Date }[];
+  ).rows.filter((row) => row.as_of instanceof Date) as {
+    sku: string;
+    on_hand: string;
+    allocated: string;
+    unit_of_measure: string;
+    change_reason: string | null;
+    as_of: Date;
+  }[];
 
   const siteRow = (await q.query(`select * from ${t.siteReadiness} where site_id = $1`, [siteId])).rows[0] as SiteRow | undefined;
   const siteFact = siteRow ? siteFactOf(siteRow) : undefined;
@@ -212,12 +232,15 @@ async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContex
   ).rows.map(heldOrderOfRow);
   const awaited = stockAwaitedByOlderOrders(olderHeld, { orderId, tenantId, siteId, queuedSince });
 
-  const creditRow = (
+  // FOR SHARE: a hold being released right now is either committed before we read (we see
+  // it released) or waits for our commit (and its re-evaluation then finds our hold).
+  const creditRows = (
     await q.query(
-      `select exists (select 1 from ${t.creditHolds} where tenant_id = $1 and customer_id = $2 and in_force and (order_id is null or order_id = $3)) as on_hold`,
+      `select in_force from ${t.creditHolds} where tenant_id = $1 and customer_id = $2 and (order_id is null or order_id = $3) for share`,
       [tenantId, customerId, orderId],
     )
-  ).rows[0] as { on_hold: boolean };
+  ).rows as { in_force: boolean }[];
+  const creditRow = { on_hold: creditRows.some((row) => row.in_force) };
 
   const levels = new Map(
     stockRows.map((row): [string, StockLevelFact] => [

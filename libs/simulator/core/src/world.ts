@@ -55,6 +55,11 @@ export interface WorldConfig {
    * (sku@site) has no tenant. Does not change what is drawn: the same seed gives the same world.
    */
   tenantIdPrefix?: string;
+  /**
+   * Every site releases around the clock (window 00:00 → 00:00 the next day): runs whose
+   * outcome must not depend on the hour of the day they happen to start at (the e2e test).
+   */
+  roundTheClock?: boolean;
 }
 
 /** Sites in several zones; US-IL1 runs a night shift whose cut-off crosses midnight. */
@@ -160,7 +165,12 @@ export function createWorld(config: WorldConfig): SimulatedWorld {
     // A few big tenants and a long tail, as in a 3PL's book.
     tenants.push({ tenantId, name: TENANT_NAMES[index % TENANT_NAMES.length], catalogue, customers, weight: 1 / (index + 1) });
   }
-  const sites = SITES.map(({ capacity, ...site }) => ({ ...site, serves: [...site.serves], dailyCapacity: Math.max(1, Math.round(capacity * capacityScale)) }));
+  const sites = SITES.map(({ capacity, ...site }) => ({
+    ...site,
+    releaseWindow: config.roundTheClock ? { opensAt: '00:00', cutOff: '00:00' } : site.releaseWindow,
+    serves: [...site.serves],
+    dailyCapacity: Math.max(1, Math.round(capacity * capacityScale)),
+  }));
   return { seed, tenants, sites };
 }
 

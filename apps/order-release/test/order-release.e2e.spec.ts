@@ -1,0 +1,224 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import type { ErpCreditV1Record, ErpOrdersV1Record } from '@lading/contracts';
+import { createAvroSerde } from '@lading/schema-registry';
+import { startGroupAtEnd, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
+import { TenantApiKeys } from '@lading/tenancy';
+import { loadConfig as loadSimulatorConfig } from '../../simulator/src/config';
+import { startSimulator, type Simulator } from '../../simulator/src/simulator';
+import { heldOrderFromEvent, stockAwaitedByOlderOrders, type OrderHeld } from '@lading/order-release-domain';
+import { loadConfig, type OrderReleaseConfig } from '../src/config';
+import { ORDER_RELEASE_TOPICS, startOrderRelease, type RunningOrderRelease } from '../src/main';
+
+const ORDERS = 1000;
+const TENANTS = 3;
+
+interface StreamRow {
+  stream_id: string;
+  event_type: string;
+  payload: { type: string; data: Record<string, unknown> };
+  tenant_id: string;
+}
+
+/**
+ * The first vertical slice end to end, on the real broker, registry and database: the simulated
+ * ERP places 1,000 orders for 3 tenants (amendments, cancels, credit holds; some SKUs start
+ * empty), two order-release instances share the work, and the simulated WMS answers the
+ * releases. Afterwards every order is accounted for, none was released twice, the event store
+ * and the WMS agree on every warehouse order, the WMS never had to pick short (the reservations
+ * never promised stock that was not there), and every hold reason still holds.
+ */
+describe('order-release end to end (simulated ERP and WMS, two instances)', () => {
+  const run = uniqueName('e2e').replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const prefix = `${run}-`;
+  const schema = (name: string) => `${name}_${run}`.slice(0, 60);
+  const instances: RunningOrderRelease[] = [];
+  let simulator: Simulator | undefined;
+  let db: Client;
+  const erpOrders = new Map<string, ErpOrdersV1Record[]>();
+  const creditFacts: ErpCreditV1Record[] = [];
+  let erpCollector: Kafka | undefined;
+  const stopCollector: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    // topics and schemas come from `npm test` (topics:create, schemas:register) like in production
+    db = new Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+
+    // A new group on shared topics starts at their current end — committed now, before it
+    // joins, so nothing the simulator publishes right after is skipped by a late offset lookup.
+    const groupId = `order-release-${run}`;
+    const admin = new Kafka({ clientId: run, brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS);
+    await admin.disconnect();
+
+    const config: OrderReleaseConfig = {
+      ...loadConfig({}),
+      kafkaBrokers: testKafkaBrokers(),
+      schemaRegistryUrl: testSchemaRegistryUrl(),
+      databaseUrl: testDatabaseUrl(),
+      httpPort: 0,
+      groupId,
+      fromBeginning: true,
+      eventStoreSchema: schema('es'),
+      readModelSchema: schema('orr'),
+      apiKeys: new TenantApiKeys([]),
+      logLevel: 'warn',
+      databasePoolSize: 6,
+    };
+    for (const instance of ['a', 'b']) instances.push(await startOrderRelease({ ...config, instanceId: `${run}-${instance}` }));
+    await waitUntil('both instances joined the group', () => instances.every((i) => i.transport.isReady()), { timeoutMs: 60_000 });
+
+    // Watch what the ERP really published, independently of order-release.
+    erpCollector = new Kafka({ clientId: `${run}-erp-watch`, brokers: testKafkaBrokers(), logLevel: logLevel.NOTHING });
+    const serde = createAvroSerde({ registryUrl: testSchemaRegistryUrl() });
+    const erpAdmin = erpCollector.admin();
+    await erpAdmin.connect();
+    for (const topic of ['erp.orders.v1', 'erp.credit.v1']) {
+      const consumer = erpCollector.consumer({ groupId: `${run}-watch-${topic}` });
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: false });
+      // same as above: the watcher's start is fixed before anything is published
+      await startGroupAtEnd(erpAdmin, `${run}-watch-${topic}`, [topic]);
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const decoded = await serde.decode(topic, message.value as Buffer);
+          const value = decoded.value as { meta: { tenantId: string }; orderId?: string };
+          if (!value.meta.tenantId.startsWith(prefix)) return;
+          if (topic === 'erp.orders.v1') {
+            const list = erpOrders.get(value.orderId!) ?? [];
+            list.push({ recordType: decoded.recordType, value } as ErpOrdersV1Record);
+            erpOrders.set(value.orderId!, list);
+          } else creditFacts.push({ recordType: decoded.recordType, value } as ErpCreditV1Record);
+        },
+      });
+      await waitUntil(`watcher on ${topic} joined`, async () => (await consumer.describeGroup()).state === 'Stable', { timeoutMs: 30_000 });
+      stopCollector.push(() => consumer.disconnect());
+    }
+    await erpAdmin.disconnect();
+
+    simulator = await startSimulator(
+      loadSimulatorConfig(
+        [
+          ...['--tenants', String(TENANTS), '--tenant-prefix', prefix, '--orders', String(ORDERS), '--orders-per-second', '0'],
+          ...['--seed', '20261127', '--time-scale', '3600', '--round-the-clock', 'true', '--http-port', '0'],
+          // no random short picks: a short pick can then only mean order-release over-promised
+          ...['--shortage-rate', '0', '--out-of-stock-rate', '0.15', '--credit-hold-rate', '0.1'],
+          ...['--wms-group', `${run}-wms`, '--progress-interval', '60', '--client-id', `${run}-sim`],
+        ],
+        { KAFKA_BROKERS: testKafkaBrokers().join(','), SCHEMA_REGISTRY_URL: testSchemaRegistryUrl() },
+      ),
+    );
+    await simulator.erp!.done;
+  }, 240_000);
+
+  afterAll(async () => {
+    await simulator?.stop();
+    for (const stop of stopCollector) await stop().catch(() => undefined);
+    for (const instance of instances) await instance.stop().catch(() => undefined);
+    await db?.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
+    await db?.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
+    await db?.end();
+  }, 120_000);
+
+  const events = async (): Promise<StreamRow[]> =>
+    (await db.query(`select stream_id, event_type, payload, tenant_id from "${schema('es')}".events order by position`)).rows;
+
+  it('accounts for every order, releases none twice, and agrees with the WMS on every warehouse order', async () => {
+    await waitUntil(`the watcher saw all ${ORDERS} placements`, () => [...erpOrders.values()].filter((l) => l.some((r) => r.recordType === 'lading.erp.OrderPlaced')).length >= ORDERS, { timeoutMs: 120_000 });
+    const placed = [...erpOrders.keys()];
+    expect(placed).toHaveLength(ORDERS);
+    expect(new Set(placed.map((id) => id.slice(0, id.indexOf('-SO-')))).size).toBe(TENANTS);
+
+    // Quiescence: every placed order decided, every release relayed, answered and accepted by the WMS.
+    await waitUntil(
+      'every order decided and every warehouse order known to the WMS',
+      async () => {
+        const rows = await events();
+        const received = new Set(rows.filter((r) => r.event_type === 'OrderReceived').map((r) => r.stream_id));
+        const released = rows.filter((r) => r.event_type === 'ReleaseOrderToWarehouse').length;
+        const atWms = simulator!.wms!.warehouseOrders().filter((w) => w.tenantId.startsWith(prefix)).length;
+        return received.size >= ORDERS && released === atWms && released > 0;
+      },
+      { timeoutMs: 240_000, intervalMs: 1_000 },
+    );
+
+    const rows = await events();
+    const byOrder = new Map<string, StreamRow[]>();
+    for (const row of rows) {
+      const orderId = row.stream_id.slice('order-release:'.length);
+      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), row]);
+    }
+
+    // none lost: every order the ERP placed has a stream, and nothing else does
+    expect([...byOrder.keys()].filter((id) => !erpOrders.has(id))).toEqual([]);
+    expect(placed.filter((id) => !byOrder.has(id))).toEqual([]);
+
+    // every order ends released, held (with reasons) or cancelled, as the ERP asked
+    const finalStatus = (orderId: string) => {
+      const types = byOrder.get(orderId)!.map((r) => r.event_type);
+      if (types.includes('OrderCancelled')) return 'CANCELLED';
+      const lastDecision = [...types].reverse().find((t) => t === 'OrderReleased' || t === 'OrderHeld');
+      return lastDecision === 'OrderReleased' ? 'RELEASED' : lastDecision === 'OrderHeld' ? 'HELD' : 'UNDECIDED';
+    };
+    const statuses = new Map(placed.map((id) => [id, finalStatus(id)]));
+    expect(placed.filter((id) => statuses.get(id) === 'UNDECIDED')).toEqual([]);
+    const cancelledByErp = placed.filter((id) => erpOrders.get(id)!.some((r) => r.recordType === 'lading.erp.OrderCancelled'));
+    expect(cancelledByErp.filter((id) => statuses.get(id) !== 'CANCELLED')).toEqual([]);
+
+    // none released twice: one command per warehouse order, and the WMS saw no repeat
+    const releases = rows.filter((r) => r.event_type === 'ReleaseOrderToWarehouse');
+    const warehouseOrderIds = releases.map((r) => r.payload.data.warehouseOrderId as string);
+    expect(new Set(warehouseOrderIds).size).toBe(warehouseOrderIds.length);
+    const atWms = simulator!.wms!.warehouseOrders().filter((w) => w.tenantId.startsWith(prefix));
+    expect(new Set(atWms.map((w) => w.warehouseOrderId))).toEqual(new Set(warehouseOrderIds));
+
+    // the reservations never promised stock the warehouse did not have: nothing picked short
+    expect(atWms.filter((w) => w.picked?.some((line) => line.picked < line.ordered)).map((w) => w.warehouseOrderId)).toEqual([]);
+
+    // the run exercised what it claims to: releases, inventory holds and credit holds
+    const everHeldFor = (code: string) =>
+      new Set(rows.filter((r) => r.event_type === 'OrderHeld' && (r.payload.data.reasons as { code: string }[]).some((x) => x.code === code)).map((r) => r.stream_id));
+    expect(releases.length).toBeGreaterThan(ORDERS / 4);
+    expect(everHeldFor('INSUFFICIENT_INVENTORY').size).toBeGreaterThan(0);
+    expect(everHeldFor('CREDIT_HOLD').size).toBeGreaterThan(0);
+
+    // the reasons of the orders still held are true now: the customer is on hold at the ERP,
+    // the WMS really lacks the stock once older waiting orders' claims are counted (fairness)
+    const stock = new Map(simulator!.wms!.stock().map((s) => [`${s.tenantId}|${s.siteId}|${s.sku}`, s]));
+    const creditOnHold = customersOnHoldAtEnd();
+    const lastHold = (orderId: string) => [...byOrder.get(orderId)!].reverse().find((r) => r.event_type === 'OrderHeld')!.payload as unknown as OrderHeld;
+    const stillHeld = placed.filter((id) => statuses.get(id) === 'HELD').map((id) => heldOrderFromEvent(lastHold(id)));
+    for (const orderId of placed.filter((id) => statuses.get(id) === 'HELD')) {
+      const data = lastHold(orderId).data as unknown as { tenantId: string; customerId: string; siteId: string; queuedSince: string; reasons: { code: string; shortages?: { sku: string; requested: number }[] }[] };
+      const claimedByOlder = stockAwaitedByOlderOrders(stillHeld, { orderId, tenantId: data.tenantId, siteId: data.siteId, queuedSince: data.queuedSince });
+      for (const reason of data.reasons) {
+        if (reason.code === 'CREDIT_HOLD') expect({ orderId, customerOnHold: creditOnHold.has(`${data.tenantId}|${data.customerId}`) }).toEqual({ orderId, customerOnHold: true });
+        if (reason.code === 'INSUFFICIENT_INVENTORY') {
+          const reallyShort = reason.shortages!.some((s) => {
+            const level = stock.get(`${data.tenantId}|${data.siteId}|${s.sku}`);
+            return !level || level.onHand - level.allocated - (claimedByOlder[s.sku] ?? 0) < s.requested;
+          });
+          expect({ orderId, reallyShort }).toEqual({ orderId, reallyShort: true });
+        }
+      }
+    }
+    // and no order waits for a credit hold that is no longer in force
+    for (const orderId of placed.filter((id) => statuses.get(id) === 'RELEASED')) {
+      expect(byOrder.get(orderId)!.filter((r) => r.event_type === 'OrderReleased')).toHaveLength(1);
+    }
+  }, 600_000);
+
+  /** tenant|customer pairs whose last credit fact (by the ERP's clock) is a hold without a release. */
+  function customersOnHoldAtEnd(): Set<string> {
+    const holds = new Map<string, { placed: boolean; at: number }>();
+    for (const fact of creditFacts) {
+      const v = fact.value as { meta: { tenantId: string; occurredAt: number }; customerId: string; holdId: string };
+      const key = `${v.meta.tenantId}|${v.customerId}|${v.holdId}`;
+      const current = holds.get(key);
+      if (!current || current.at < v.meta.occurredAt) holds.set(key, { placed: fact.recordType === 'lading.erp.CreditHoldPlaced', at: v.meta.occurredAt });
+    }
+    return new Set([...holds.entries()].filter(([, h]) => h.placed).map(([key]) => key.split('|').slice(0, 2).join('|')));
+  }
+});
