@@ -30,6 +30,8 @@ module.exports = [
             { sourceTag: 'scope:returns', onlyDependOnLibsWithTags: ['scope:returns', 'scope:shared'] },
             { sourceTag: 'scope:analytics', onlyDependOnLibsWithTags: ['scope:analytics', 'scope:shared'] },
             { sourceTag: 'scope:simulator', onlyDependOnLibsWithTags: ['scope:simulator', 'scope:shared'] },
+            // end-to-end tests start whole services side by side, and nothing depends on them
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['*'] },
             {
               sourceTag: 'type:domain',
               onlyDependOnLibsWithTags: ['type:domain', 'type:util', 'type:contracts', 'type:testing'],
@@ -39,6 +41,7 @@ module.exports = [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts', 'type:util', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:util', 'type:infra'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:infra', 'type:contracts', 'type:util', 'type:testing'] },
           ],
         },

@@ -19,6 +19,7 @@ import { OrderReleaseModule } from './app.module';
 import { ConfigError, loadConfig, type OrderReleaseConfig } from './config';
 import { outgoingRecordsFor, type StoredOrderReleaseEvent } from './order-release.mapper';
 import { createReleaseReadModels, migrateOrderRelease } from './release-context';
+import { createReleaseActivity } from './release-activity';
 import { createReleaseOrders, ORDER_RELEASE_TIMERS, type ReevaluateHeldOrder } from './release-orders';
 
 /** Every topic order-release consumes: the topic catalog names it among the consumers. */
@@ -65,7 +66,15 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
   const pool = new Pool({ connectionString: config.databaseUrl, max: config.databasePoolSize, application_name: `order-release ${config.instanceId}` });
   await migrateOrderRelease(pool, config.readModelSchema);
   const store = createEventStore({ pool, schema: config.eventStoreSchema, now });
-  const releaseOrders = createReleaseOrders(createReleaseReadModels({ schema: config.readModelSchema }));
+  // Counted when the handler returns, before its transaction commits: a rolled-back decision
+  // is counted again when it is retried. Good enough for a rate; the event store is the record.
+  const activity = createReleaseActivity(registry);
+  const releaseOrders = createReleaseOrders(createReleaseReadModels({ schema: config.readModelSchema }), activity);
+  const activityLog = setInterval(() => {
+    const window = activity.drain();
+    if (window) logger.info('order-release decisions in the last 10 s', window);
+  }, 10_000);
+  activityLog.unref();
 
   const kafka = createKafkaClient({ clientId: `order-release-${config.instanceId}`, brokers: config.kafkaBrokers, logger });
   const serde = createAvroSerde({ registryUrl: config.schemaRegistryUrl });
@@ -133,6 +142,7 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
   const stop = () =>
     (stopping ??= (async () => {
       logger.info('order-release stopping');
+      clearInterval(activityLog);
       await timers.stop();
       await app.close(); // drains the transport: finishes the in-flight message, commits, leaves the group
       await relay.stop();

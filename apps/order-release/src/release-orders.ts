@@ -14,6 +14,7 @@ import {
 } from '@lading/order-release-domain';
 import { erpOrderInputFrom, releaseFactFrom, releaseTriggerFor, warehouseProgressFrom, type InboundCause } from './order-release.mapper';
 import type { ReleaseReadModels } from './release-context';
+import type { ReleaseActivity } from './release-activity';
 
 /** The consumer name order-release records in the event-store inbox. */
 export const ORDER_RELEASE_CONSUMER = 'order-release';
@@ -51,7 +52,7 @@ const NO_CONTEXT: ReleaseContext = { credit: { customerId: '', onHold: false }, 
  * decide and append → apply the decision to the read models → timers. Nothing here is Nest
  * or Kafka; the consumer and the timer poller call it.
  */
-export function createReleaseOrders(readModels: ReleaseReadModels) {
+export function createReleaseOrders(readModels: ReleaseReadModels, activity?: ReleaseActivity) {
   /** Folds the order's stream, reads (and locks) the context it needs, decides, applies. */
   async function decide(
     tx: EventStoreTransaction,
@@ -82,6 +83,7 @@ export function createReleaseOrders(readModels: ReleaseReadModels) {
     });
     const messages = result.events.map((e: StoredEvent<OrderReleaseMessage>) => e.payload);
     await readModels.recordReleaseDecision(tx.client, messages);
+    activity?.record(messages);
     for (const message of messages) {
       if (message.type !== 'OrderHeld') continue;
       const opensAt = message.data.reasons

@@ -1,4 +1,4 @@
-import { CompressionTypes, type IHeaders, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { childTraceparent, metaHeaders, metaOf } from './headers';
 import type { MessagingMetrics } from './metrics';
 import type { AvroSerde, KeyOf } from './ports';
@@ -62,6 +62,8 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
     // Idempotence guarantees order only with one request in flight per broker in kafkajs.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    // murmur2 like the Java client: a key lands on the partition any other producer picks
+    createPartitioner: Partitioners.DefaultPartitioner,
   });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;

@@ -4,11 +4,9 @@ import type { ErpCreditV1Record, ErpOrdersV1Record } from '@lading/contracts';
 import { createAvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
 import { TenantApiKeys } from '@lading/tenancy';
-import { loadConfig as loadSimulatorConfig } from '../../simulator/src/config';
-import { startSimulator, type Simulator } from '../../simulator/src/simulator';
+import { loadConfig as loadSimulatorConfig, startSimulator, type Simulator } from '@lading/simulator';
 import { heldOrderFromEvent, stockAwaitedByOlderOrders, type OrderHeld } from '@lading/order-release-domain';
-import { loadConfig, type OrderReleaseConfig } from '../src/config';
-import { ORDER_RELEASE_TOPICS, startOrderRelease, type RunningOrderRelease } from '../src/main';
+import { loadConfig, ORDER_RELEASE_TOPICS, startOrderRelease, type OrderReleaseConfig, type RunningOrderRelease } from '@lading/order-release-app';
 
 const ORDERS = 1000;
 const TENANTS = 3;

@@ -1,0 +1,2 @@
+export { startOrderRelease, ORDER_RELEASE_TOPICS, type RunningOrderRelease } from './main';
+export { loadConfig, ConfigError, type OrderReleaseConfig } from './config';
