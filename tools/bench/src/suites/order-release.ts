@@ -366,6 +366,29 @@ export const orderReleaseSuite: BenchSuite = {
           return result.received >= ids.length && result;
         }, { timeoutMs: 600_000, intervalMs: 500 });
 
+      // How many of the app's PostgreSQL connections work at once while it drains the backlog:
+      // the concurrency the pipeline really gets, whatever its pool size.
+      const activeSamples: number[] = [];
+      const busyWith = new Map<string, number>();
+      const sampler = new Client({ connectionString: databaseUrl() });
+      await sampler.connect();
+      let sampling = true;
+      const sampleLoop = (async () => {
+        while (sampling) {
+          const r = await sampler.query(
+            `select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
+               from pg_stat_activity where application_name = $1 and state <> 'idle'`,
+            [`order-release ${config.instanceId}`],
+          );
+          activeSamples.push(r.rows.length);
+          for (const row of r.rows as { state: string; wait: string; query: string }[]) {
+            const what = `${row.state} | ${row.wait} | ${row.query}`;
+            busyWith.set(what, (busyWith.get(what) ?? 0) + 1);
+          }
+          await sleep(20);
+        }
+      })();
+
       const throughputOrders = await encodeOrders(serde, world, `${run}-T`, throughputN);
       let cpu = process.cpuUsage();
       const t0 = Date.now();
@@ -377,6 +400,19 @@ export const orderReleaseSuite: BenchSuite = {
       const busy = (used.user + used.system) / 1000 / (done.last - t0);
       progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, node busy ${round(busy * 100)}%)`);
       const throughputLatency = latencyOf(done);
+      sampling = false;
+      await sampleLoop;
+      await sampler.end();
+      const activeConnections = {
+        samples: activeSamples.length,
+        mean: round(activeSamples.reduce((a, b) => a + b, 0) / Math.max(1, activeSamples.length), 2),
+        max: Math.max(0, ...activeSamples),
+        share_with_more_than_one: round(activeSamples.filter((n) => n > 1).length / Math.max(1, activeSamples.length), 3),
+        /** connection-samples by `state | wait event | query`, the most frequent first */
+        top: Object.fromEntries([...busyWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)),
+      };
+      progress(`app PostgreSQL connections not idle while draining: mean ${activeConnections.mean}, max ${activeConnections.max}, >1 in ${round(activeConnections.share_with_more_than_one * 100, 1)}% of ${activeConnections.samples} samples`);
+      for (const [what, n] of Object.entries(activeConnections.top)) progress(`  ${String(n).padStart(5)}  ${what}`);
 
       const paced = Math.max(5, Math.round(pipelineRate / 2));
       const pacedN = Math.min(latencyN, paced * 60);
@@ -420,6 +456,7 @@ export const orderReleaseSuite: BenchSuite = {
           produced_in_ms: producedIn,
           node_busy_share: round(busy, 2),
           throughput_phase_latency_ms: throughputLatency,
+          app_db_connections_busy_while_draining: activeConnections,
           latency_ms: { rate_per_sec: paced, node_busy_share: round(pacedBusy, 2), duplicates: pacedDone.duplicates, ...latency },
           duplicates: done.duplicates,
           releases_by_other_instances_ignored: done.foreign + pacedDone.foreign,
