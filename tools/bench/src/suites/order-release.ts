@@ -6,12 +6,7 @@ import { childTraceparent, createEventProducer, createJsonLogger, createKafkaCli
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
 import { TenantApiKeys } from '@lading/tenancy';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the real app in-process, as its e2e test does
-import { loadConfig, type OrderReleaseConfig } from '../../../../apps/order-release/src/config';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the real app in-process, as its e2e test does
-import { ORDER_RELEASE_TOPICS, startOrderRelease, type RunningOrderRelease } from '../../../../apps/order-release/src/main';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the bench drives the real app in-process, as its e2e test does
-import { publishedEventId } from '../../../../apps/order-release/src/order-release.mapper';
+import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, startOrderRelease, type OrderReleaseConfig, type RunningOrderRelease } from '@lading/order-release-app';
 import type { BenchMeasurement, BenchSuite } from '../main';
 
 /*
