@@ -27,6 +27,8 @@ export interface OrderReleaseConfig {
   instanceId: string;
   /** how many PostgreSQL connections this instance may hold */
   databasePoolSize: number;
+  /** how often held orders with stock on hand are re-evaluated (anti-entropy), seconds */
+  sweepSeconds: number;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -75,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderReleaseCo
     logLevel: level,
     instanceId: env.HOSTNAME_OVERRIDE || env.HOSTNAME || `order-release-${process.pid}`,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    sweepSeconds: integer(env, 'ORDER_RELEASE_SWEEP_SECONDS', 60, 1, 86_400),
   };
 }

@@ -75,6 +75,13 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
     if (window) logger.info('order-release decisions in the last 10 s', window);
   }, 10_000);
   activityLog.unref();
+  const sweep = setInterval(() => {
+    store.transaction((tx) => releaseOrders.sweepHeldOrders(tx, now())).then(
+      (scheduled) => scheduled > 0 && logger.debug('held orders with stock on hand scheduled for re-evaluation', { scheduled }),
+      (error) => logger.warn('held-order sweep failed; the next one retries', { error }),
+    );
+  }, config.sweepSeconds * 1000);
+  sweep.unref();
 
   const kafka = createKafkaClient({ clientId: `order-release-${config.instanceId}`, brokers: config.kafkaBrokers, logger });
   const serde = createAvroSerde({ registryUrl: config.schemaRegistryUrl });
@@ -143,6 +150,7 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
     (stopping ??= (async () => {
       logger.info('order-release stopping');
       clearInterval(activityLog);
+      clearInterval(sweep);
       await timers.stop();
       await app.close(); // drains the transport: finishes the in-flight message, commits, leaves the group
       await relay.stop();

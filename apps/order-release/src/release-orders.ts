@@ -35,7 +35,12 @@ export interface ReevaluateHeldOrder {
   causationId: string;
 }
 
-const reevaluationTimerId = (orderId: string) => `${ORDER_RELEASE_TIMERS}reevaluate:${orderId}`;
+// One pending re-evaluation per order is enough: a timer already pending fires later and sees
+// this change, and one being fired now waits for the locks this transaction holds (stock,
+// credit) and so reads the change too. Ids carry the cause, so the insert never waits on a
+// timer row a poller has claimed (holding a stock row while waiting for a poller that waits
+// for that stock row would deadlock).
+const reevaluationPrefix = (orderId: string) => `${ORDER_RELEASE_TIMERS}reevaluate:${orderId}:`;
 // The window timer carries its due time in its id: firing it deletes exactly that timer, not
 // the next window's timer that the same decision may schedule.
 const windowTimerId = (orderId: string, dueAt: string) => `${ORDER_RELEASE_TIMERS}window:${orderId}:${dueAt}`;
@@ -84,6 +89,15 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
     const messages = result.events.map((e: StoredEvent<OrderReleaseMessage>) => e.payload);
     await readModels.recordReleaseDecision(tx.client, messages);
     activity?.record(messages);
+    // A waiting order whose situation changed (released, cancelled, amended, or held for other
+    // reasons: a credit hold drops its claim) may give up its claim on stock (fairness): the
+    // younger orders it held back may go now.
+    const claim = state.status === 'Held' ? { siteId: state.order.siteId, lines: state.heldLines } : state.status === 'PartiallyReleased' ? { siteId: state.order.siteId, lines: state.backordered } : undefined;
+    if (claim && messages.length > 0) {
+      for (const sku of new Set(claim.lines.map((line) => line.sku))) {
+        await scheduleReevaluation(tx, { kind: 'INVENTORY_CHANGED', tenantId, siteId: claim.siteId, sku }, cause, now, orderId);
+      }
+    }
     for (const message of messages) {
       if (message.type !== 'OrderHeld') continue;
       const opensAt = message.data.reasons
@@ -106,20 +120,19 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
   /**
    * Schedules the held orders a changed fact concerns for re-evaluation, each in its own
    * transaction, oldest first (a millisecond apart, as the poller fires by due time). The
-   * timers commit with the fact, so no wake-up is lost; one per order, so a burst of facts
-   * about the same SKU re-evaluates each order once.
+   * timers commit with the fact, so no wake-up is lost.
    */
-  async function scheduleReevaluation(tx: EventStoreTransaction, trigger: ReleaseTrigger, cause: InboundCause, now: Date): Promise<number> {
-    const held = await readModels.heldOrdersFor(tx.client, trigger);
+  async function scheduleReevaluation(tx: EventStoreTransaction, trigger: ReleaseTrigger, cause: InboundCause, now: Date, except?: string): Promise<number> {
+    const held = (await readModels.heldOrdersFor(tx.client, trigger)).filter((order) => order.orderId !== except);
     for (const [index, order] of held.entries()) {
       await tx.scheduleTimer<ReevaluateHeldOrder>({
-        timerId: reevaluationTimerId(order.orderId),
+        timerId: `${reevaluationPrefix(order.orderId)}${cause.causationId}`,
         streamId: orderReleaseStreamId(order.orderId),
         dueAt: new Date(now.getTime() + index),
         tenantId: order.tenantId,
         // the held order's own journey (adapters use the order id as correlation id)
         command: { orderId: order.orderId, tenantId: order.tenantId, correlationId: order.orderId, causationId: cause.causationId },
-      });
+      }, { unlessPending: reevaluationPrefix(order.orderId) });
     }
     return held.length;
   }
@@ -175,6 +188,28 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
       const progress = warehouseProgressFrom(record);
       if (progress.kind === 'WarehouseOrderAccepted') await readModels.markHandedOver(tx.client, progress, progress.occurredAt);
       return { duplicate: false, appended: 0 };
+    },
+
+    /**
+     * Anti-entropy: schedules a re-evaluation of held orders for which stock is on hand now.
+     * Wake-ups come from facts and decisions; this bounds the cost of one lost to a race
+     * (e.g. a site status change while a decision read the old status) to one sweep interval.
+     */
+    async sweepHeldOrders(tx: EventStoreTransaction, now: Date, limit = 500): Promise<number> {
+      const held = await readModels.heldOrdersWithStockOnHand(tx.client, limit);
+      for (const [index, order] of held.entries()) {
+        await tx.scheduleTimer<ReevaluateHeldOrder>(
+          {
+            timerId: `${reevaluationPrefix(order.orderId)}sweep-${now.getTime()}`,
+            streamId: orderReleaseStreamId(order.orderId),
+            dueAt: new Date(now.getTime() + index),
+            tenantId: order.tenantId,
+            command: { orderId: order.orderId, tenantId: order.tenantId, correlationId: order.orderId, causationId: `sweep-${now.toISOString()}` },
+          },
+          { unlessPending: reevaluationPrefix(order.orderId) },
+        );
+      }
+      return held.length;
     },
 
     /** A durable timer fired: decide a held order again (its window opened, or a fact it waits for changed). */

@@ -32,6 +32,8 @@ export interface SimulatorConfig {
   capacityScale: number;
   /** every site releases around the clock (see WorldConfig.roundTheClock) */
   roundTheClock: boolean;
+  /** the WMS receives stock for SKUs below their reorder point every simulated hour */
+  restock: boolean;
   /** Consumer group of the WMS on wms.commands.v1. */
   wmsGroupId: string;
   /** Seconds between progress log lines. */
@@ -77,6 +79,7 @@ export const OPTIONS = {
     default: 'false',
     help: 'true: every site releases 24 h a day, so a run does not depend on the hour it starts at',
   },
+  restock: { flag: '--restock', env: 'SIMULATOR_RESTOCK', default: 'true', help: 'false: stock only goes down (receipts off), so a run can settle' },
   capacityScale: { flag: '--capacity-scale', env: 'SIMULATOR_CAPACITY_SCALE', default: '1', help: "multiplies each site's daily order capacity (400–1,200)" },
   wmsGroupId: { flag: '--wms-group', env: 'SIMULATOR_WMS_GROUP', default: 'lading-simulator-wms', help: 'consumer group of the WMS on wms.commands.v1' },
   progressIntervalSeconds: { flag: '--progress-interval', env: 'SIMULATOR_PROGRESS_INTERVAL', default: '5', help: 'seconds between progress log lines' },
@@ -180,6 +183,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     siteClosureRate: rate('siteClosureRate'),
     capacityScale: number('capacityScale', (n) => n > 0, 'a number > 0'),
     roundTheClock: flag('roundTheClock'),
+    restock: flag('restock'),
     wmsGroupId: raw('wmsGroupId') || 'lading-simulator-wms',
     progressIntervalSeconds: number('progressIntervalSeconds', (n) => n > 0, 'a number of seconds > 0'),
   };

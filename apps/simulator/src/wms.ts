@@ -91,6 +91,7 @@ export async function startWms(options: {
     shortageRate: config.shortageRate,
     outOfStockRate: config.outOfStockRate,
     siteClosureRate: config.siteClosureRate,
+    ...(config.restock ? {} : { restock: false as const }),
   });
   const tenantIds = world.tenants.map((t) => t.tenantId);
   const served = new Set(tenantIds);

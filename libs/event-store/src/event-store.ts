@@ -54,7 +54,11 @@ export interface EventStoreTransaction {
   recordInbox(consumer: string, eventId: string): Promise<boolean>;
   /** Batch form of recordInbox: returns the ids that were new (the others are duplicates). */
   recordInboxMany(consumer: string, eventIds: readonly string[]): Promise<Set<string>>;
-  scheduleTimer<Command>(timer: TimerSchedule<Command>): Promise<void>;
+  /**
+   * Schedules (or moves) a timer. With `unlessPending`, schedules nothing while any timer whose
+   * id starts with that prefix exists — and never waits on a timer a poller is firing.
+   */
+  scheduleTimer<Command>(timer: TimerSchedule<Command>, options?: { unlessPending?: string }): Promise<void>;
   /** True if the timer existed (and now does not). */
   cancelTimer(timerId: string): Promise<boolean>;
   /** Runs a decider against a stream in this transaction (see `EventStore.handle`). */
@@ -166,7 +170,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         });
         return new Set(rows.map((r) => r.event_id as string));
       },
-      scheduleTimer: (timer) => scheduleTimer(client, t, timer),
+      scheduleTimer: (timer, scheduleOptions) => scheduleTimer(client, t, timer, scheduleOptions),
       cancelTimer: (timerId) => cancelTimer(client, t, timerId),
       handle: (streamId, decider, command, handleOptions) => handleInTransaction(tx, t, streamId, decider, command, handleOptions, now),
     };

@@ -18,7 +18,19 @@ export interface DueTimer<Command = unknown> extends TimerSchedule<Command> {
   attempts: number;
 }
 
-export async function scheduleTimer(client: ClientBase, t: EventStoreTables, timer: TimerSchedule): Promise<void> {
+export async function scheduleTimer(client: ClientBase, t: EventStoreTables, timer: TimerSchedule, options: { unlessPending?: string } = {}): Promise<void> {
+  if (options.unlessPending !== undefined) {
+    // A plain insert guarded by a non-locking read: it never waits on a timer row that a
+    // poller has claimed (a caller holding other row locks could otherwise deadlock with it).
+    await client.query(
+      `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command)
+       select $1, $2, $3, $4, $5::jsonb
+       where not exists (select 1 from ${t.timers} where starts_with(timer_id, $6))
+       on conflict (timer_id) do nothing`,
+      [timer.timerId, timer.tenantId, timer.streamId ?? null, timer.dueAt, JSON.stringify(timer.command), options.unlessPending],
+    );
+    return;
+  }
   await client.query(
     `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command) values ($1, $2, $3, $4, $5::jsonb)
      on conflict (timer_id) do update set due_at = excluded.due_at, command = excluded.command,

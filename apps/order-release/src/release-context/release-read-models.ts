@@ -71,6 +71,11 @@ export interface ReleaseReadModels {
   markHandedOver(q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number>;
   /** The held orders a change concerns, oldest first (`heldOrdersToReevaluate`). */
   heldOrdersFor(q: Queryable, trigger: ReleaseTrigger): Promise<HeldOrder[]>;
+  /**
+   * Held orders waiting for stock of which some is on hand and unallocated now, oldest first:
+   * the anti-entropy sweep's candidates (a wake-up lost to a race is found here).
+   */
+  heldOrdersWithStockOnHand(q: Queryable, limit: number): Promise<HeldOrder[]>;
 }
 
 /** The read models in `schema` (default `order_release`, as `migrateOrderRelease` creates it). */
@@ -82,6 +87,18 @@ export function createReleaseReadModels(options: { schema?: string } = {}): Rele
     recordReleaseDecision: (q, messages) => recordDecision(t, q, messages),
     markHandedOver: (q, accepted, at) => handOver(t, q, accepted, at),
     heldOrdersFor: (q, trigger) => heldFor(t, q, trigger),
+    heldOrdersWithStockOnHand: async (q, limit) =>
+      (
+        await q.query(
+          `select h.* from ${t.heldOrders} h
+            where 'INSUFFICIENT_INVENTORY' = any(h.reasons)
+              and exists (select 1 from jsonb_array_elements(h.waiting_for) w
+                            join ${t.stockLevels} s on s.tenant_id = h.tenant_id and s.site_id = h.site_id and s.sku = w->>'sku'
+                           where s.on_hand - s.allocated > 0)
+            order by h.queued_since, h.order_id limit $1`,
+          [limit],
+        )
+      ).rows.map(heldOrderOfRow),
   };
 }
 
