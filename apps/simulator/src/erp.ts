@@ -30,12 +30,17 @@ const UNPACED_ORDERS_PER_HOUR = 3600;
  * simulated time comes due on the clock (orders at `ordersPerSecond` of wall-clock time).
  * Unpaced: as fast as the broker takes them, stamped with the time they are sent.
  */
+/** The seed in every order number: runs with different seeds never reuse an order id. */
+export function orderNumberPrefixFor(seed: number): string {
+  return `${seed.toString(36).toUpperCase()}-`;
+}
+
 export function startErp(options: { config: SimulatorConfig; world: SimulatedWorld; clock: SimulationClock; publisher: RecordPublisher; logger: Logger }): SimulatedErp {
   const { config, world, clock, publisher, logger } = options;
   const paced = config.ordersPerSecond > 0;
   const facts = erpFacts({
     seed: config.seed,
-    orderNumberPrefix: `${config.seed.toString(36).toUpperCase()}-`,
+    orderNumberPrefix: orderNumberPrefixFor(config.seed),
     world,
     startAt: new Date(clock.startedAt).toISOString(),
     ordersPerHour: paced ? (config.ordersPerSecond * 3600) / clock.timeScale : UNPACED_ORDERS_PER_HOUR,

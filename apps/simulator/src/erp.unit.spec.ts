@@ -2,7 +2,7 @@ import { createWorld, simulateErp } from '@lading/simulator-core';
 import { waitUntil } from '@lading/testing';
 import { createSimulationClock } from './clock';
 import { loadConfig } from './config';
-import { startErp } from './erp';
+import { orderNumberPrefixFor, startErp } from './erp';
 import { createLogger } from './logger';
 import type { RecordPublisher } from './publisher';
 import { erpRecordFor, type OutboundRecord } from './simulator.mapper';
@@ -30,7 +30,7 @@ describe('ERP runner', () => {
     const erp = startErp({ config, world, clock, publisher, logger: quiet });
     await erp.done;
     expect(erp.progress).toEqual({ ordersPlaced: 8, factsPublished: 8, finished: true });
-    const expected = simulateErp({ seed: 4, world, startAt: new Date(clock.startedAt).toISOString(), ordersPerHour: (200 * 3600) / 3600, orders: 8, amendmentRate: 0, cancellationRate: 0, creditHoldRate: 0, allowPartialRate: 0.3, invalidOrderRate: 0.01 });
+    const expected = simulateErp({ seed: 4, world, startAt: new Date(clock.startedAt).toISOString(), ordersPerHour: (200 * 3600) / 3600, orders: 8, amendmentRate: 0, cancellationRate: 0, creditHoldRate: 0, allowPartialRate: 0.3, invalidOrderRate: 0.01, orderNumberPrefix: orderNumberPrefixFor(4) });
     expect(publisher.records.map((r) => r.value.meta.eventId)).toEqual(expected.map((f) => f.eventId));
     // Stamped with the wall-clock time each fact came due, so in the generator's order.
     const stamps = publisher.records.map((r) => r.value.meta.occurredAt);

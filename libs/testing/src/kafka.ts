@@ -19,16 +19,24 @@ export async function createTestTopic(
   options: { prefix?: string; partitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] } = {},
 ): Promise<string> {
   const topic = uniqueName(options.prefix ?? 'test');
+  const partitions = options.partitions ?? 1;
+  // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy broker
+  // answers for a moment after creating the topic: wait for the leaders here instead.
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     topics: [
       {
         topic,
-        numPartitions: options.partitions ?? 1,
+        numPartitions: partitions,
         replicationFactor: options.replicationFactor ?? 1,
         configEntries: options.configEntries,
       },
     ],
+  });
+  await waitUntil(`leaders for all ${partitions} partitions of ${topic}`, async () => {
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    const found = metadata.topics[0]?.partitions ?? [];
+    return found.length === partitions && found.every((p) => p.leader >= 0);
   });
   return topic;
 }
