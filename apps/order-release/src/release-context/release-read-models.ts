@@ -186,14 +186,14 @@ async function applySiteStatus(t: ReleaseTables, q: Queryable, fact: SiteStatusF
 
 async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContextRequest, now: Date): Promise<ReleaseContext> {
   const { tenantId, customerId, siteId, orderId } = needed;
-  // byte order, as the locks below are taken: placeholder inserts lock rows too
+  // byte order, as the locks below are taken: the inserts of empty rows lock rows too
   const skus = [...new Set(needed.skus)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
   // Lock order: stock rows by SKU (byte order, the same in every session), then the capacity
   // row, then the customer's credit holds. Every decision takes them in this order, so two
   // decisions wait, never deadlock.
   //
-  // A row for every needed SKU exists before it is locked (a placeholder that any real level
+  // A row for every needed SKU exists before it is locked (an empty row that any real level
   // overwrites): otherwise a decision that found no stock and a first stock level arriving at
   // the same moment would not meet on a lock, the level's re-evaluation would look for held
   // orders before the decision committed its hold, and the order would wait forever.
