@@ -1,3 +1,4 @@
+import { createJsonLogger, silentLogger } from '@lading/logging';
 /** A domain event as deciders emit it: an internal TS union discriminated by `type`. */
 export interface DomainEvent {
   type: string;
@@ -89,16 +90,9 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-const levels = { info: 20, warn: 30, error: 40, silent: 100 } as const;
-
-/** Structured JSON lines on stdout, namespaced like kafkajs loggers. `LOG_LEVEL` filters. */
-export function jsonLogger(namespace: string, level: keyof typeof levels = (process.env.LOG_LEVEL as keyof typeof levels) ?? 'info'): Logger {
-  const min = levels[level] ?? levels.info;
-  const write = (lvl: 'info' | 'warn' | 'error') => (message: string, fields?: Record<string, unknown>) => {
-    if (levels[lvl] < min) return;
-    process.stdout.write(`${JSON.stringify({ level: lvl, time: new Date().toISOString(), namespace, message, ...fields })}\n`);
-  };
-  return { info: write('info'), warn: write('warn'), error: write('error') };
+/** A namespaced JSON logger (the fallback when the caller passes none). `LOG_LEVEL` filters. */
+export function jsonLogger(namespace: string): Logger {
+  return createJsonLogger({ bindings: { namespace } });
 }
 
-export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export { silentLogger };
