@@ -137,14 +137,18 @@ async function applyCredit(t: ReleaseTables, q: Queryable, fact: CreditFact): Pr
 }
 
 async function applyStockLevel(t: ReleaseTables, q: Queryable, fact: StockLevelFact): Promise<boolean> {
-  // Strictly newer wins: an equal instant is a redelivery (or indistinguishable from one).
+  // Newer wins; at an equal instant, a different level wins (see the statement).
   const result = await q.query(
     `insert into ${t.stockLevels} as s (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, change_reason, as_of)
      values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (tenant_id, site_id, sku) do update
        set on_hand = excluded.on_hand, allocated = excluded.allocated, unit_of_measure = excluded.unit_of_measure,
            change_reason = excluded.change_reason, as_of = excluded.as_of
-       where s.as_of < excluded.as_of`,
+       where s.as_of < excluded.as_of
+          -- Two changes in one WMS clock tick carry the same instant. Levels of one sku@site
+          -- arrive in order on one partition (redeliveries stop at the inbox), so a different
+          -- level at the same instant is the later one; the same level again changes nothing.
+          or (s.as_of = excluded.as_of and (s.on_hand, s.allocated) is distinct from (excluded.on_hand, excluded.allocated))`,
     [fact.tenantId, fact.siteId, fact.sku, fact.onHand, fact.allocated, fact.unitOfMeasure, fact.changeReason, fact.occurredAt],
   );
   if ((result.rowCount ?? 0) === 0) return false;
