@@ -370,6 +370,8 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
         // Idle: finish the open unit, publish counters, wait for the next batch.
         if (!(await flush())) break;
         settleMetrics();
+        // The next batch may have been queued while the unit committed: handle it, never drop it.
+        if (lane.head < lane.queue.length) continue;
         lane.queue = [];
         lane.head = 0;
         lane.drained?.();

@@ -108,4 +108,56 @@ describe('re-drive and units of work against the real broker', () => {
     const dlq = await readDeadLetters(kafka, deadLetterTopicOf(topic));
     expect(dlq.map((l) => l.eventId)).toEqual([poison]);
   });
+
+  it('given a unit still committing when the lane runs dry, when the next batch arrives meanwhile, then it is handled, not dropped', async () => {
+    fixture = await topicFixture(1);
+    const { kafka, topic, groupId } = fixture;
+    const handled: string[] = [];
+    let releaseCommit!: () => void;
+    let commitsStarted = 0;
+    const factory: UnitOfWorkFactory<UnitOfWork & { staged: string[] }> = {
+      maxMessages: 100,
+      async begin() {
+        const unit = {
+          staged: [] as string[],
+          async commit() {
+            // The first unit commits only after the second batch was fetched and queued.
+            if (commitsStarted++ === 0) await new Promise<void>((resolve) => (releaseCommit = resolve));
+            handled.push(...unit.staged);
+          },
+          async rollback() {},
+        };
+        return unit;
+      },
+    };
+    services.push(
+      await startScanService({
+        kafka,
+        serde: fixture.serde,
+        groupId,
+        topics: [topic],
+        retry: fastRetries,
+        unitOfWork: factory,
+        handle: (scan, ctx) => {
+          ctx.unitOfWorkAs<UnitOfWork & { staged: string[] }>().staged.push(scan.meta.eventId);
+        },
+      }),
+    );
+    const first = await fixture.publishScans(5);
+    await waitUntil('the first unit is committing', () => commitsStarted === 1);
+    const second = await fixture.publishScans(5);
+    await waitUntil('the second batch is fetched while the first unit commits', async () => {
+      const [service] = services;
+      return service.transport.status$().joined && (await fixture.admin.fetchTopicOffsets(topic))[0].high === '10';
+    });
+    // give the fetch loop time to hand the second batch to the lane
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    releaseCommit();
+    await waitUntil('every scan handled', () => handled.length === 10, { timeoutMs: 20_000 });
+    expect(handled).toEqual([...first, ...second].map((s) => s.meta.eventId));
+    await waitUntil('offsets committed', async () => {
+      const [o] = await fixture.admin.fetchOffsets({ groupId, topics: [topic] });
+      return Number(o.partitions[0].offset) === 10;
+    });
+  });
 });
