@@ -16,13 +16,18 @@ export interface OrderReleaseConfig {
   readModelSchema: string;
   apiKeys: TenantApiKeys;
   /**
-   * Messages of one partition batch committed in one PostgreSQL transaction. Default 1: a
-   * release decision holds row locks (stock, the site's day, credit) until commit, and a unit
-   * spanning several orders takes them in no common order, so concurrent units deadlock
-   * (PostgreSQL aborts one after deadlock_timeout, and it is retried). Raise it only for
-   * streams of facts that touch few rows.
+   * At most this many consecutive messages of a partition are decided together in one
+   * PostgreSQL transaction (and at most this many due re-evaluations per timer batch). A unit
+   * locks the rows all its decisions read once, in one common order, so units never deadlock;
+   * larger units mean fewer statements and commits per order, and longer lock holds. Units are
+   * only as large as the backlog: a quiet partition commits each message as it comes.
    */
   unitOfWorkSize: number;
+  /**
+   * Most messages decided in one transaction: the units of all partitions waiting while the
+   * previous transaction ran are committed together (group commit), one transaction at a time.
+   */
+  groupCommitSize: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   instanceId: string;
   /** how many PostgreSQL connections this instance may hold */
@@ -73,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OrderReleaseCo
     eventStoreSchema: identifier(env, 'EVENT_STORE_SCHEMA', 'event_store'),
     readModelSchema: identifier(env, 'ORDER_RELEASE_SCHEMA', 'order_release'),
     apiKeys,
-    unitOfWorkSize: integer(env, 'ORDER_RELEASE_UNIT_OF_WORK_SIZE', 1, 1, 1000),
+    unitOfWorkSize: integer(env, 'ORDER_RELEASE_UNIT_OF_WORK_SIZE', 200, 1, 1000),
+    groupCommitSize: integer(env, 'ORDER_RELEASE_GROUP_COMMIT_SIZE', 1000, 1, 10_000),
     logLevel: level,
     instanceId: env.HOSTNAME_OVERRIDE || env.HOSTNAME || `order-release-${process.pid}`,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),

@@ -7,9 +7,10 @@ import { keyOf, topicCatalog } from '@lading/contracts';
 import {
   createEventStore,
   createOutboxRelay,
+  createGroupCommitter,
   createTimerPoller,
+  groupCommitUnitOfWork,
   migrateEventStore,
-  transactionalUnitOfWork,
   type StoredEvent,
 } from '@lading/event-store';
 import { createEventProducer, createJsonLogger, createKafkaClient, createMessagingMetrics, KafkaTransport, NestJsonLogger } from '@lading/messaging';
@@ -20,7 +21,7 @@ import { ConfigError, loadConfig, type OrderReleaseConfig } from './config';
 import { outgoingRecordsFor, type StoredOrderReleaseEvent } from './order-release.mapper';
 import { createReleaseReadModels, migrateOrderRelease } from './release-context';
 import { createReleaseActivity } from './release-activity';
-import { createReleaseOrders, ORDER_RELEASE_TIMERS, type ReevaluateHeldOrder } from './release-orders';
+import { createReleaseOrders, ORDER_RELEASE_TIMERS, type ReevaluateHeldOrder, type ReleaseInput } from './release-orders';
 
 /** Every topic order-release consumes: the topic catalog names it among the consumers. */
 export const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
@@ -100,19 +101,25 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
       await producer.publishAll(records.map(({ topic, recordType, value, headers }) => ({ topic, recordType, value, traceparent: headers.traceparent })));
     },
   });
-  // One held order per claiming transaction: a decision locks stock and capacity rows, and two
-  // decisions in one transaction could take them in no common order.
+  // Due re-evaluations are decided together, oldest first, as one unit (their rows locked once,
+  // in the common order): a wave of wake-ups after a restock costs a few statements per batch.
   const timers = createTimerPoller<ReevaluateHeldOrder>({
     store,
     logger,
-    batchSize: 1,
+    batchSize: config.unitOfWorkSize,
     pollIntervalMs: 200,
     timerIdPrefix: ORDER_RELEASE_TIMERS,
-    fire: async (timer, tx) => {
-      await releaseOrders.onReevaluateHeldOrder(tx, timer.command, now());
+    fireAll: async (due, tx) => {
+      await releaseOrders.onReevaluateHeldOrders(tx, due.map((timer) => timer.command), now());
     },
   });
 
+  const releaseCommitter = createGroupCommitter<ReleaseInput>({
+    store,
+    logger,
+    maxInputs: config.groupCommitSize,
+    handle: (tx, inputs) => releaseOrders.handle(tx, inputs, now()),
+  });
   const transport = new KafkaTransport({
     kafka,
     groupId: config.groupId,
@@ -122,16 +129,16 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
     logger,
     fromBeginning: config.fromBeginning,
     createFailureTopics: true,
-    unitOfWork: transactionalUnitOfWork(store, { maxMessages: config.unitOfWorkSize }),
+    // Each lane's unit holds up to unitOfWorkSize messages of its partition; the committer
+    // decides every waiting unit together, one transaction at a time.
+    unitOfWork: groupCommitUnitOfWork(releaseCommitter, { maxMessages: config.unitOfWorkSize }),
   });
 
   const app = await NestFactory.create(
     OrderReleaseModule.register({
       store,
-      releaseOrders,
       apiKeys: config.apiKeys,
       registry,
-      now,
       readiness: [{ name: 'kafka-consumer', isReady: () => transport.isReady() }],
     }),
     { logger: new NestJsonLogger(logger), bufferLogs: false },

@@ -6,7 +6,7 @@ import { handleInTransaction, HandleOptions, HandleResult } from './decider-runt
 import { StreamConflictError, TransactionAbortedError } from './errors';
 import { ensureProjection, handles, Projection, projectionTables } from './projections/projection';
 import { DEFAULT_EVENT_STORE_SCHEMA, EventStoreTables, tablesOf } from './schema';
-import { cancelTimer, scheduleTimer, TimerSchedule } from './timers';
+import { cancelTimer, scheduleTimer, scheduleTimers, TimerSchedule } from './timers';
 import {
   AppendOptions,
   AppendRequest,
@@ -47,6 +47,8 @@ export interface EventStoreTransaction {
   /** Appends to several distinct streams in one statement (the batching lever). */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
+  /** Several whole streams in one query, each in version order (a stream with no events maps to []). */
+  readStreams<E extends DomainEvent>(streamIds: readonly string[]): Promise<Map<string, StoredEvent<E>[]>>;
   /**
    * Records that `consumer` handled input `eventId`. False means it already did: the caller
    * must skip the message (its effects are already committed).
@@ -59,6 +61,8 @@ export interface EventStoreTransaction {
    * id starts with that prefix exists — and never waits on a timer a poller is firing.
    */
   scheduleTimer<Command>(timer: TimerSchedule<Command>, options?: { unlessPending?: string }): Promise<void>;
+  /** Schedules (or moves) several timers in one statement (no `unlessPending`). */
+  scheduleTimers(timers: readonly TimerSchedule[]): Promise<void>;
   /** True if the timer existed (and now does not). */
   cancelTimer(timerId: string): Promise<boolean>;
   /** Runs a decider against a stream in this transaction (see `EventStore.handle`). */
@@ -154,6 +158,17 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         return results;
       },
       readStream: (streamId, readOptions) => readStream(client, streamId, readOptions),
+      async readStreams<E extends DomainEvent>(streamIds: readonly string[]) {
+        const byStream = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
+        if (streamIds.length === 0) return byStream;
+        const { rows } = await client.query({
+          name: statementName('read_streams', t),
+          text: `select ${EVENT_COLUMNS} from ${t.events} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+          values: [[...byStream.keys()]],
+        });
+        for (const row of rows) byStream.get(row.stream_id as string)!.push(rowToStoredEvent<E>(row));
+        return byStream;
+      },
       async recordInbox(consumer, eventId) {
         const { rowCount } = await client.query({
           name: statementName('inbox', t),
@@ -171,6 +186,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         return new Set(rows.map((r) => r.event_id as string));
       },
       scheduleTimer: (timer, scheduleOptions) => scheduleTimer(client, t, timer, scheduleOptions),
+      scheduleTimers: (timers) => scheduleTimers(client, t, timers),
       cancelTimer: (timerId) => cancelTimer(client, t, timerId),
       handle: (streamId, decider, command, handleOptions) => handleInTransaction(tx, t, streamId, decider, command, handleOptions, now),
     };

@@ -21,3 +21,5 @@ export { streamSummaryProjection } from './projections/stream-summary.projection
 export { builtInProjections } from './projections/built-in';
 export { transactionalUnitOfWork } from './unit-of-work';
 export type { TransactionalUnitOfWork } from './unit-of-work';
+export { createGroupCommitter, GroupCommitUnit, groupCommitUnitOfWork } from './group-commit';
+export type { GroupCommitOptions, GroupCommitter } from './group-commit';

@@ -39,6 +39,25 @@ export async function scheduleTimer(client: ClientBase, t: EventStoreTables, tim
   );
 }
 
+/** Schedules (or moves) several timers in one statement; the same rules as `scheduleTimer` without `unlessPending`. */
+export async function scheduleTimers(client: ClientBase, t: EventStoreTables, timers: readonly TimerSchedule[]): Promise<void> {
+  if (timers.length === 0) return;
+  // One row per id (the last wins, as calling scheduleTimer in sequence would), in id order so
+  // that two transactions scheduling overlapping timers wait for each other, never deadlock.
+  const byId = new Map(timers.map((timer) => [timer.timerId, timer]));
+  const rows = [...byId.values()]
+    .sort((a, b) => (a.timerId < b.timerId ? -1 : a.timerId > b.timerId ? 1 : 0))
+    .map((timer) => ({ timer_id: timer.timerId, tenant_id: timer.tenantId, stream_id: timer.streamId ?? null, due_at: timer.dueAt.toISOString(), command: timer.command }));
+  await client.query(
+    `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command)
+     select r.timer_id, r.tenant_id, r.stream_id, r.due_at, r.command
+       from jsonb_to_recordset($1::jsonb) as r(timer_id text, tenant_id text, stream_id text, due_at timestamptz, command jsonb)
+     on conflict (timer_id) do update set due_at = excluded.due_at, command = excluded.command,
+       tenant_id = excluded.tenant_id, stream_id = excluded.stream_id, attempts = 0, last_error = null`,
+    [JSON.stringify(rows)],
+  );
+}
+
 export async function cancelTimer(client: ClientBase, t: EventStoreTables, timerId: string): Promise<boolean> {
   const { rowCount } = await client.query(`delete from ${t.timers} where timer_id = $1`, [timerId]);
   return (rowCount ?? 0) > 0;

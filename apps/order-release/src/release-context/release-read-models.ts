@@ -2,30 +2,32 @@ import { assertNever } from '@lading/decider';
 import {
   heldOrderFromEvent,
   heldOrdersToReevaluate,
-  isKnownTimeZone,
-  isLocalTime,
-  releaseWindowAt,
-  stockAwaitedByOlderOrders,
   type HeldOrder,
   type HoldReasonCode,
-  type OrderCancelled,
   type OrderHeld,
   type OrderReleased,
   type OrderReleaseMessage,
   type ReleaseContext,
-  type ReleaseContextNeeds,
   type ReleaseTrigger,
   type SiteOperatingStatus,
-  type StockPosition,
 } from '@lading/order-release-domain';
-import { siteReadinessOf, stockPositionOf, type CreditFact, type ReleaseFact, type SiteStatusFact, type StockLevelFact } from '../order-release.mapper';
+import type { CreditFact, ReleaseFact, SiteStatusFact, StockLevelFact } from '../order-release.mapper';
+import {
+  byteOrder,
+  createReleaseLedger,
+  customerKey,
+  operatingDayFor,
+  releaseScopeBuilder,
+  siteDayKey,
+  siteQueueKey,
+  stockKey,
+  type ReleaseContextRequest,
+  type ReleaseScope,
+  type ReleaseSnapshot,
+} from './release-ledger';
 import { DEFAULT_ORDER_RELEASE_SCHEMA, releaseTablesOf, type Queryable, type ReleaseTables } from './schema';
 
-/** What `loadReleaseContext` reads for: the domain's needs plus the order they are for. */
-export interface ReleaseContextRequest extends ReleaseContextNeeds {
-  /** The order being decided: a credit hold on this very order counts, and it is not older than itself in the queue. */
-  orderId: string;
-}
+export type { ReleaseContextRequest } from './release-ledger';
 
 /** Which warehouse order the WMS accepted (`warehouseProgressFrom` of a WarehouseOrderAccepted). */
 export interface WarehouseOrderRef {
@@ -52,16 +54,22 @@ export interface ReleaseReadModels {
   applyReleaseFact(q: Queryable, fact: ReleaseFact): Promise<boolean>;
   /**
    * The domain's ReleaseContext for one decision, taking row locks (FOR UPDATE) on the stock rows
-   * of the needed SKUs (SKU order, so two such transactions never deadlock) and then the site's
+   * of the needed SKUs (byte order, so two such transactions never deadlock) and then the site's
    * capacity row for the operating day, so two instances deciding for the last units or the
    * last slot serialise: the second reads after the first committed its reservations.
    */
   loadReleaseContext(q: Queryable, needed: ReleaseContextRequest, now: Date): Promise<ReleaseContext>;
   /**
-   * Applies the decider's new messages, in order: OrderReleased reserves its lines and counts
-   * against the site's operating day, and takes the order out of the held queue; OrderHeld puts
-   * it (back) in the queue; OrderCancelled frees what the WMS has not taken over and leaves the
-   * queue. Other messages change nothing here.
+   * Loads (and locks, in the order `loadReleaseContext` does) what a set of decisions reads: the
+   * snapshot a `ReleaseLedger` decides them against one after another. Decisions of many orders
+   * then take their locks once, in one common order, instead of once per order.
+   */
+  lockReleaseSnapshot(q: Queryable, scope: ReleaseScope, now: Date): Promise<ReleaseSnapshot>;
+  /**
+   * Applies the decider's new messages (of one or many orders), in order: OrderReleased reserves
+   * its lines and counts against the site's operating day, and takes the order out of the held
+   * queue; OrderHeld puts it (back) in the queue; OrderCancelled frees what the WMS has not taken
+   * over and leaves the queue. Other messages change nothing here.
    */
   recordReleaseDecision(q: Queryable, messages: readonly OrderReleaseMessage[]): Promise<void>;
   /**
@@ -84,7 +92,8 @@ export function createReleaseReadModels(options: { schema?: string } = {}): Rele
   return {
     applyReleaseFact: (q, fact) => applyFact(t, q, fact),
     loadReleaseContext: (q, needed, now) => loadContext(t, q, needed, now),
-    recordReleaseDecision: (q, messages) => recordDecision(t, q, messages),
+    lockReleaseSnapshot: (q, scope, now) => lockSnapshot(t, q, scope, now),
+    recordReleaseDecision: (q, messages) => recordDecisions(t, q, messages),
     markHandedOver: (q, accepted, at) => handOver(t, q, accepted, at),
     heldOrdersFor: (q, trigger) => heldFor(t, q, trigger),
     heldOrdersWithStockOnHand: async (q, limit) =>
@@ -185,126 +194,177 @@ async function applySiteStatus(t: ReleaseTables, q: Queryable, fact: SiteStatusF
 }
 
 // ---------------------------------------------------------------------------------------------
-// The context of one decision
+// The snapshot a set of decisions runs against
 // ---------------------------------------------------------------------------------------------
 
 async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContextRequest, now: Date): Promise<ReleaseContext> {
-  const { tenantId, customerId, siteId, orderId } = needed;
-  // byte order, as the locks below are taken: the inserts of empty rows lock rows too
-  const skus = [...new Set(needed.skus)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-
-  // Lock order: stock rows by SKU (byte order, the same in every session), then the capacity
-  // row, then the customer's credit holds. Every decision takes them in this order, so two
-  // decisions wait, never deadlock.
-  //
-  // A row for every needed SKU exists before it is locked (an empty row that any real level
-  // overwrites): otherwise a decision that found no stock and a first stock level arriving at
-  // the same moment would not meet on a lock, the level's re-evaluation would look for held
-  // orders before the decision committed its hold, and the order would wait forever.
-  await q.query(
-    `insert into ${t.stockLevels} (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, as_of)
-     select $1, $2, unnest($3::text[]), 0, 0, '', '-infinity'::timestamptz
-     on conflict do nothing`,
-    [tenantId, siteId, skus],
-  );
-  const stockRows = (
-    await q.query(
-      `select sku, on_hand::text as on_hand, allocated::text as allocated, unit_of_measure, change_reason, as_of
-       from ${t.stockLevels} where tenant_id = $1 and site_id = $2 and sku = any($3::text[])
-       order by sku collate "C" for update`,
-      [tenantId, siteId, skus],
-    )
-  ).rows.filter((row) => row.as_of instanceof Date) as {
-    sku: string;
-    on_hand: string;
-    allocated: string;
-    unit_of_measure: string;
-    change_reason: string | null;
-    as_of: Date;
-  }[];
-
-  const siteRow = (await q.query(`select * from ${t.siteReadiness} where site_id = $1`, [siteId])).rows[0] as SiteRow | undefined;
-  const siteFact = siteRow ? siteFactOf(siteRow) : undefined;
-  const releasedOrders = await lockReleasedOrders(t, q, siteFact, now);
-
-  // A separate statement after the locks: under READ COMMITTED it sees reservations that a
-  // transaction we waited for has committed.
-  const reservedRows = (
-    await q.query(
-      `select r.sku, sum(r.quantity)::text as reserved
-       from ${t.reservations} r
-       join ${t.stockLevels} s on s.tenant_id = r.tenant_id and s.site_id = r.site_id and s.sku = r.sku
-       where r.tenant_id = $1 and r.site_id = $2 and r.sku = any($3::text[])
-         and (r.handed_over_at is null or r.handed_over_at > s.as_of)
-       group by r.sku`,
-      [tenantId, siteId, skus],
-    )
-  ).rows as { sku: string; reserved: string }[];
-  const reserved = new Map(reservedRows.map((row) => [row.sku, Number(row.reserved)]));
-
-  const queuedSince = needed.queuedSince ?? now.toISOString();
-  const olderHeld = (
-    await q.query(`select * from ${t.heldOrders} where tenant_id = $1 and site_id = $2 and queued_since <= $3 and order_id <> $4`, [
-      tenantId,
-      siteId,
-      queuedSince,
-      orderId,
-    ])
-  ).rows.map(heldOrderOfRow);
-  const awaited = stockAwaitedByOlderOrders(olderHeld, { orderId, tenantId, siteId, queuedSince });
-
-  // FOR SHARE: a hold being released right now is either committed before we read (we see
-  // it released) or waits for our commit (and its re-evaluation then finds our hold).
-  const creditRows = (
-    await q.query(
-      `select in_force from ${t.creditHolds} where tenant_id = $1 and customer_id = $2 and (order_id is null or order_id = $3) for share`,
-      [tenantId, customerId, orderId],
-    )
-  ).rows as { in_force: boolean }[];
-  const creditRow = { on_hold: creditRows.some((row) => row.in_force) };
-
-  const levels = new Map(
-    stockRows.map((row): [string, StockLevelFact] => [
-      row.sku,
-      {
-        tenantId,
-        siteId,
-        sku: row.sku,
-        onHand: Number(row.on_hand),
-        allocated: Number(row.allocated),
-        unitOfMeasure: row.unit_of_measure,
-        changeReason: row.change_reason,
-        occurredAt: row.as_of.toISOString(),
-      },
-    ]),
-  );
-  const inventory: Record<string, StockPosition> = {};
-  for (const sku of skus) inventory[sku] = stockPositionOf(levels.get(sku), reserved.get(sku) ?? 0, awaited[sku] ?? 0);
-
-  const site = siteReadinessOf(siteFact, releasedOrders);
-  return {
-    credit: { customerId, onHold: creditRow.on_hold },
-    ...(site === undefined ? {} : { site }),
-    inventory,
-  };
+  const snapshot = await lockSnapshot(t, q, releaseScopeBuilder().add(needed).scope(), now);
+  return createReleaseLedger(snapshot).contextFor(needed, now);
 }
 
 /**
- * Locks and reads the site's count for the operating day a release now would count against
- * (the current window's, else the next one's). The row is created first so there is always a
- * row to lock: two first releases of a day must not both read "none yet".
+ * Loads what the decisions in `scope` read, taking the row locks that make reservation atomic
+ * across instances. Lock order, the same in every transaction: stock rows by (tenant, site,
+ * sku), then the sites' capacity rows for the operating day by (site, day), then the customers'
+ * credit holds by (tenant, customer, hold). Two such transactions wait for each other, never
+ * deadlock; the second reads after the first committed its reservations (READ COMMITTED: the
+ * statements after a lock wait see what the other transaction committed).
  */
-async function lockReleasedOrders(t: ReleaseTables, q: Queryable, site: SiteStatusFact | undefined, now: Date): Promise<{ operatingDay: string; count: number }> {
-  const utcDay = now.toISOString().slice(0, 10);
-  // The domain holds such a site as UNKNOWN_SITE without looking at capacity.
-  if (!site || site.status === 'UNKNOWN' || !isKnownTimeZone(site.timeZone) || !isLocalTime(site.releaseWindow.opensAt) || !isLocalTime(site.releaseWindow.cutOff))
-    return { operatingDay: utcDay, count: 0 };
-  const window = releaseWindowAt(site.releaseWindow, site.timeZone, now);
-  const operatingDay = window.open ? window.operatingDay : window.nextOperatingDay;
-  await q.query(`insert into ${t.siteDayReleases} (site_id, operating_day) values ($1, $2) on conflict do nothing`, [site.siteId, operatingDay]);
-  const row = (await q.query(`select released_orders from ${t.siteDayReleases} where site_id = $1 and operating_day = $2 for update`, [site.siteId, operatingDay]))
-    .rows[0] as { released_orders: number };
-  return { operatingDay, count: row.released_orders };
+async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope, now: Date): Promise<ReleaseSnapshot> {
+  const stockTenants = scope.stock.map((k) => k.tenantId);
+  const stockSites = scope.stock.map((k) => k.siteId);
+  const stockSkus = scope.stock.map((k) => k.sku);
+  const stock: ReleaseSnapshot['stock'] = new Map();
+  if (scope.stock.length > 0) {
+    // A row for every needed sku@site exists before it is locked (an empty row that any real
+    // level overwrites): otherwise a decision that found no stock and a first stock level
+    // arriving at the same moment would not meet on a lock, the level's re-evaluation would look
+    // for held orders before the decision committed its hold, and the order would wait forever.
+    await q.query(
+      `insert into ${t.stockLevels} (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, as_of)
+       select k.tenant_id, k.site_id, k.sku, 0, 0, '', '-infinity'::timestamptz
+         from unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku)
+        order by k.tenant_id collate "C", k.site_id collate "C", k.sku collate "C"
+       on conflict do nothing`,
+      [stockTenants, stockSites, stockSkus],
+    );
+    const stockRows = (
+      await q.query(
+        `select s.tenant_id, s.site_id, s.sku, s.on_hand::text as on_hand, s.allocated::text as allocated, s.unit_of_measure, s.change_reason, s.as_of
+           from ${t.stockLevels} s
+           join unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku) on (s.tenant_id, s.site_id, s.sku) = (k.tenant_id, k.site_id, k.sku)
+          order by s.tenant_id collate "C", s.site_id collate "C", s.sku collate "C"
+          for update of s`,
+        [stockTenants, stockSites, stockSkus],
+      )
+    ).rows as StockRow[];
+    for (const row of stockRows) {
+      // the empty rows above carry -infinity: no level reported yet
+      const level: StockLevelFact | undefined =
+        row.as_of instanceof Date
+          ? {
+              tenantId: row.tenant_id,
+              siteId: row.site_id,
+              sku: row.sku,
+              onHand: Number(row.on_hand),
+              allocated: Number(row.allocated),
+              unitOfMeasure: row.unit_of_measure,
+              changeReason: row.change_reason,
+              occurredAt: row.as_of.toISOString(),
+            }
+          : undefined;
+      stock.set(stockKey(row.tenant_id, row.site_id, row.sku), { ...(level ? { level } : {}), reserved: 0 });
+    }
+  }
+
+  const sites = new Map(
+    ((await q.query(`select * from ${t.siteReadiness} where site_id = any($1::text[])`, [scope.sites])).rows as SiteRow[]).map((row) => [row.site_id, siteFactOf(row)]),
+  );
+  // The row is created first so there is always a row to lock: two first releases of a day must not both read "none yet".
+  const days = [...sites.values()]
+    .map((site) => ({ siteId: site.siteId, operatingDay: operatingDayFor(site, now) }))
+    .filter((d): d is { siteId: string; operatingDay: string } => d.operatingDay !== undefined)
+    .sort((a, b) => byteOrder(a.siteId, b.siteId));
+  const releasedOrders: ReleaseSnapshot['releasedOrders'] = new Map();
+  if (days.length > 0) {
+    const daySites = days.map((d) => d.siteId);
+    const dayDates = days.map((d) => d.operatingDay);
+    await q.query(
+      `insert into ${t.siteDayReleases} (site_id, operating_day)
+       select d.site_id, d.operating_day from unnest($1::text[], $2::date[]) as d(site_id, operating_day) order by d.site_id collate "C", d.operating_day
+       on conflict do nothing`,
+      [daySites, dayDates],
+    );
+    const dayRows = (
+      await q.query(
+        `select r.site_id, r.operating_day::text as operating_day, r.released_orders
+           from ${t.siteDayReleases} r
+           join unnest($1::text[], $2::date[]) as d(site_id, operating_day) on (r.site_id, r.operating_day) = (d.site_id, d.operating_day)
+          order by r.site_id collate "C", r.operating_day
+          for update of r`,
+        [daySites, dayDates],
+      )
+    ).rows as { site_id: string; operating_day: string; released_orders: number }[];
+    for (const row of dayRows) releasedOrders.set(siteDayKey(row.site_id, row.operating_day), row.released_orders);
+  }
+
+  // After the locks: these reads see what a transaction we waited for committed.
+  if (scope.stock.length > 0) {
+    const reservedRows = (
+      await q.query(
+        `select r.tenant_id, r.site_id, r.sku, sum(r.quantity)::text as reserved
+           from ${t.reservations} r
+           join unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku) on (r.tenant_id, r.site_id, r.sku) = (k.tenant_id, k.site_id, k.sku)
+           join ${t.stockLevels} s on (s.tenant_id, s.site_id, s.sku) = (r.tenant_id, r.site_id, r.sku)
+          where r.handed_over_at is null or r.handed_over_at > s.as_of
+          group by 1, 2, 3`,
+        [stockTenants, stockSites, stockSkus],
+      )
+    ).rows as { tenant_id: string; site_id: string; sku: string; reserved: string }[];
+    for (const row of reservedRows) {
+      const entry = stock.get(stockKey(row.tenant_id, row.site_id, row.sku));
+      if (entry) entry.reserved = Number(row.reserved);
+    }
+  }
+
+  const held: ReleaseSnapshot['held'] = new Map();
+  const heldRows = (
+    await q.query(
+      `select h.* from ${t.heldOrders} h
+         join unnest($1::text[], $2::text[]) as k(tenant_id, site_id) on (h.tenant_id, h.site_id) = (k.tenant_id, k.site_id)`,
+      [scope.queues.map((k) => k.tenantId), scope.queues.map((k) => k.siteId)],
+    )
+  ).rows as HeldRow[];
+  for (const order of heldRows.map(heldOrderOfRow)) {
+    const key = siteQueueKey(order.tenantId, order.siteId);
+    const queue = held.get(key) ?? new Map<string, HeldOrder>();
+    queue.set(order.orderId, order);
+    held.set(key, queue);
+  }
+
+  // FOR SHARE: a hold being released right now is either committed before we read (we see it
+  // released) or waits for our commit (and its re-evaluation then finds our hold).
+  const credit: ReleaseSnapshot['credit'] = new Map();
+  const creditRows = (
+    await q.query(
+      `select c.tenant_id, c.customer_id, c.order_id, c.in_force
+         from ${t.creditHolds} c
+         join unnest($1::text[], $2::text[]) as k(tenant_id, customer_id) on (c.tenant_id, c.customer_id) = (k.tenant_id, k.customer_id)
+        order by c.tenant_id collate "C", c.customer_id collate "C", c.hold_id collate "C"
+        for share of c`,
+      [scope.customers.map((k) => k.tenantId), scope.customers.map((k) => k.customerId)],
+    )
+  ).rows as { tenant_id: string; customer_id: string; order_id: string | null; in_force: boolean }[];
+  for (const row of creditRows) {
+    const key = customerKey(row.tenant_id, row.customer_id);
+    credit.set(key, [...(credit.get(key) ?? []), { orderId: row.order_id, inForce: row.in_force }]);
+  }
+
+  const openReservations: ReleaseSnapshot['openReservations'] = new Map();
+  const openRows = (
+    await q.query(`select order_id, tenant_id, site_id, sku, quantity::text as quantity from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null`, [
+      scope.orders,
+    ])
+  ).rows as { order_id: string; tenant_id: string; site_id: string; sku: string; quantity: string }[];
+  for (const row of openRows) {
+    openReservations.set(row.order_id, [
+      ...(openReservations.get(row.order_id) ?? []),
+      { tenantId: row.tenant_id, siteId: row.site_id, sku: row.sku, quantity: Number(row.quantity) },
+    ]);
+  }
+
+  return { stock, sites, releasedOrders, held, credit, openReservations };
+}
+
+interface StockRow {
+  tenant_id: string;
+  site_id: string;
+  sku: string;
+  on_hand: string;
+  allocated: string;
+  unit_of_measure: string;
+  change_reason: string | null;
+  as_of: Date | number;
 }
 
 interface SiteRow {
@@ -336,17 +396,30 @@ function siteFactOf(row: SiteRow): SiteStatusFact {
 // Decisions
 // ---------------------------------------------------------------------------------------------
 
-async function recordDecision(t: ReleaseTables, q: Queryable, messages: readonly OrderReleaseMessage[]): Promise<void> {
+/**
+ * Writes decisions back, set-wise (a few statements however many orders): reservations of every
+ * OrderReleased (each warehouse order counted once against its site's day, even if recorded
+ * twice), then the cancels (what the WMS has not taken over is freed), then each order's place
+ * in the held queue as its last message left it.
+ */
+async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonly OrderReleaseMessage[]): Promise<void> {
+  const released: OrderReleased['data'][] = [];
+  const cancelled = new Set<string>();
+  /** The last queue-changing message per order: held (upsert) or out of the queue (delete). */
+  const queue = new Map<string, OrderHeld | undefined>();
   for (const message of messages) {
     switch (message.type) {
       case 'OrderReleased':
-        await reserve(t, q, message);
+        released.push(message.data);
+        // A backorder follows as its own OrderHeld in the same decision and re-enters the queue.
+        queue.set(message.data.orderId, undefined);
         break;
       case 'OrderHeld':
-        await enqueue(t, q, message);
+        queue.set(message.data.orderId, message);
         break;
       case 'OrderCancelled':
-        await release(t, q, message);
+        cancelled.add(message.data.orderId);
+        queue.set(message.data.orderId, undefined);
         break;
       case 'OrderReceived':
       case 'AmendmentDeferred':
@@ -359,52 +432,74 @@ async function recordDecision(t: ReleaseTables, q: Queryable, messages: readonly
         assertNever(message, 'order-release message');
     }
   }
-}
-
-async function reserve(t: ReleaseTables, q: Queryable, { data }: OrderReleased): Promise<void> {
-  const inserted = await q.query(
-    `insert into ${t.reservations} (warehouse_order_id, sku, tenant_id, order_id, site_id, quantity, unit_of_measure, reserved_at)
-     select $1, line.sku, $2, $3, $4, line.quantity, line.unit, $5
-     from unnest($6::text[], $7::numeric[], $8::text[]) as line(sku, quantity, unit)
-     on conflict do nothing`,
-    [
-      data.warehouseOrderId,
-      data.tenantId,
-      data.orderId,
-      data.siteId,
-      data.releasedAt,
-      data.lines.map((l) => l.sku),
-      data.lines.map((l) => l.quantity),
-      data.lines.map((l) => l.unitOfMeasure),
-    ],
-  );
-  // A warehouse order counts once against capacity, even if its release were recorded twice.
-  if ((inserted.rowCount ?? 0) > 0)
+  if (released.length > 0) {
+    const lines = released.flatMap((data) => data.lines.map((line) => ({ data, line })));
+    // A warehouse order counts once against capacity, even if its release were recorded twice.
     await q.query(
-      `insert into ${t.siteDayReleases} as d (site_id, operating_day, released_orders) values ($1, $2, 1)
-       on conflict (site_id, operating_day) do update set released_orders = d.released_orders + 1`,
-      [data.siteId, data.operatingDay],
+      `with inserted as (
+         insert into ${t.reservations} (warehouse_order_id, sku, tenant_id, order_id, site_id, quantity, unit_of_measure, reserved_at)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::text[], $8::timestamptz[])
+         on conflict do nothing
+         returning warehouse_order_id
+       ),
+       counted as (
+         select d.site_id, d.operating_day, count(*)::int as n
+           from unnest($9::text[], $10::text[], $11::date[]) as d(warehouse_order_id, site_id, operating_day)
+          where d.warehouse_order_id in (select warehouse_order_id from inserted)
+          group by 1, 2
+       )
+       insert into ${t.siteDayReleases} as r (site_id, operating_day, released_orders)
+       select site_id, operating_day, n from counted order by site_id collate "C", operating_day
+       on conflict (site_id, operating_day) do update set released_orders = r.released_orders + excluded.released_orders`,
+      [
+        lines.map(({ data }) => data.warehouseOrderId),
+        lines.map(({ line }) => line.sku),
+        lines.map(({ data }) => data.tenantId),
+        lines.map(({ data }) => data.orderId),
+        lines.map(({ data }) => data.siteId),
+        lines.map(({ line }) => line.quantity),
+        lines.map(({ line }) => line.unitOfMeasure),
+        lines.map(({ data }) => data.releasedAt),
+        released.map((data) => data.warehouseOrderId),
+        released.map((data) => data.siteId),
+        released.map((data) => data.operatingDay),
+      ],
     );
-  // A backorder follows as its own OrderHeld in the same decision and re-enters the queue.
-  await q.query(`delete from ${t.heldOrders} where order_id = $1`, [data.orderId]);
-}
-
-async function enqueue(t: ReleaseTables, q: Queryable, event: OrderHeld): Promise<void> {
-  const held = heldOrderFromEvent(event);
-  await q.query(
-    `insert into ${t.heldOrders} (order_id, tenant_id, customer_id, site_id, queued_since, reasons, waiting_for, backorder, held_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-     on conflict (order_id) do update
-       set customer_id = excluded.customer_id, site_id = excluded.site_id, queued_since = excluded.queued_since, reasons = excluded.reasons,
-           waiting_for = excluded.waiting_for, backorder = excluded.backorder, held_at = excluded.held_at`,
-    [held.orderId, held.tenantId, held.customerId, held.siteId, held.queuedSince, held.reasons, JSON.stringify(held.waitingFor), held.backorder, event.data.heldAt],
-  );
-}
-
-async function release(t: ReleaseTables, q: Queryable, { data }: OrderCancelled): Promise<void> {
+  }
   // What the WMS accepted stays until a stock level reflects the cancel (it is in `allocated`).
-  await q.query(`delete from ${t.reservations} where order_id = $1 and handed_over_at is null`, [data.orderId]);
-  await q.query(`delete from ${t.heldOrders} where order_id = $1`, [data.orderId]);
+  if (cancelled.size > 0) await q.query(`delete from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null`, [[...cancelled]]);
+  const leaving = [...queue.entries()].filter(([, held]) => held === undefined).map(([orderId]) => orderId);
+  if (leaving.length > 0) await q.query(`delete from ${t.heldOrders} where order_id = any($1::text[])`, [leaving.sort(byteOrder)]);
+  const entering = [...queue.values()]
+    .filter((held): held is OrderHeld => held !== undefined)
+    .map((event) => ({ held: heldOrderFromEvent(event), heldAt: event.data.heldAt }))
+    .sort((a, b) => byteOrder(a.held.orderId, b.held.orderId));
+  if (entering.length > 0) {
+    await q.query(
+      `insert into ${t.heldOrders} (order_id, tenant_id, customer_id, site_id, queued_since, reasons, waiting_for, backorder, held_at)
+       select h.order_id, h.tenant_id, h.customer_id, h.site_id, h.queued_since, h.reasons, h.waiting_for, h.backorder, h.held_at
+         from jsonb_to_recordset($1::jsonb) as h(order_id text, tenant_id text, customer_id text, site_id text, queued_since timestamptz,
+                                                 reasons text[], waiting_for jsonb, backorder boolean, held_at timestamptz)
+       on conflict (order_id) do update
+         set customer_id = excluded.customer_id, site_id = excluded.site_id, queued_since = excluded.queued_since, reasons = excluded.reasons,
+             waiting_for = excluded.waiting_for, backorder = excluded.backorder, held_at = excluded.held_at`,
+      [
+        JSON.stringify(
+          entering.map(({ held, heldAt }) => ({
+            order_id: held.orderId,
+            tenant_id: held.tenantId,
+            customer_id: held.customerId,
+            site_id: held.siteId,
+            queued_since: held.queuedSince,
+            reasons: held.reasons,
+            waiting_for: held.waitingFor,
+            backorder: held.backorder,
+            held_at: heldAt,
+          })),
+        ),
+      ],
+    );
+  }
 }
 
 async function handOver(t: ReleaseTables, q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number> {

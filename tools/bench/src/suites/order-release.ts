@@ -311,7 +311,7 @@ export const orderReleaseSuite: BenchSuite = {
         eventStoreSchema: schema('es'),
         readModelSchema: schema('orr'),
         apiKeys: new TenantApiKeys([]),
-        logLevel: 'error',
+        logLevel: (process.env.BENCH_APP_LOG_LEVEL as 'warn' | undefined) ?? 'error',
         instanceId: `${run}-a`,
       };
       app = await startOrderRelease(config);

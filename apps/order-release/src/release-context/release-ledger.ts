@@ -1,0 +1,188 @@
+import {
+  heldOrderFromEvent,
+  isKnownTimeZone,
+  isLocalTime,
+  releaseWindowAt,
+  stockAwaitedByOlderOrders,
+  type HeldOrder,
+  type OrderReleaseMessage,
+  type ReleaseContext,
+  type ReleaseContextNeeds,
+  type StockPosition,
+} from '@lading/order-release-domain';
+import { siteReadinessOf, stockPositionOf, type SiteStatusFact, type StockLevelFact } from '../order-release.mapper';
+
+/** What a release decision reads for: the domain's needs plus the order they are for. */
+export interface ReleaseContextRequest extends ReleaseContextNeeds {
+  /** The order being decided: a credit hold on this very order counts, and it is not older than itself in the queue. */
+  orderId: string;
+}
+
+/** A reservation of an order that the WMS has not taken over yet (a cancel frees it). */
+export interface OpenReservation {
+  tenantId: string;
+  siteId: string;
+  sku: string;
+  quantity: number;
+}
+
+/**
+ * Everything outside the order streams that a set of release decisions reads, as loaded (and
+ * locked) in one transaction: the stock rows of every sku@site the decisions may touch, the
+ * sites and their count for the operating day, the held queues at those sites, the customers'
+ * credit holds, and the open reservations of the orders being decided.
+ */
+export interface ReleaseSnapshot {
+  /** By `stockKey`: the WMS level (absent: never reported) and what our releases reserved beyond it. */
+  stock: Map<string, { level?: StockLevelFact; reserved: number }>;
+  sites: Map<string, SiteStatusFact>;
+  /** Releases counted per `siteDayKey(siteId, operatingDay)`. */
+  releasedOrders: Map<string, number>;
+  /** Held orders by `siteQueueKey(tenantId, siteId)`, then by order id. */
+  held: Map<string, Map<string, HeldOrder>>;
+  /** Credit holds by `customerKey(tenantId, customerId)` (orderId null: the whole customer). */
+  credit: Map<string, { orderId: string | null; inForce: boolean }[]>;
+  /** By order id. */
+  openReservations: Map<string, OpenReservation[]>;
+}
+
+/** The rows a set of decisions reads (and locks): built before loading, from what the orders may need. */
+export interface ReleaseScope {
+  stock: { tenantId: string; siteId: string; sku: string }[];
+  sites: string[];
+  customers: { tenantId: string; customerId: string }[];
+  /** Held queues: the tenant's orders at a site. */
+  queues: { tenantId: string; siteId: string }[];
+  orders: string[];
+}
+
+const SEP = '\u0000';
+export const stockKey = (tenantId: string, siteId: string, sku: string) => `${tenantId}${SEP}${siteId}${SEP}${sku}`;
+export const siteDayKey = (siteId: string, operatingDay: string) => `${siteId}${SEP}${operatingDay}`;
+export const siteQueueKey = (tenantId: string, siteId: string) => `${tenantId}${SEP}${siteId}`;
+export const customerKey = (tenantId: string, customerId: string) => `${tenantId}${SEP}${customerId}`;
+
+/** Byte order (PostgreSQL's `collate "C"`), the order every transaction takes row locks in. */
+export const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Accumulates the rows a set of release requests needs; `scope()` lists each once, in lock order. */
+export function releaseScopeBuilder() {
+  const stock = new Map<string, { tenantId: string; siteId: string; sku: string }>();
+  const sites = new Set<string>();
+  const customers = new Map<string, { tenantId: string; customerId: string }>();
+  const queues = new Map<string, { tenantId: string; siteId: string }>();
+  const orders = new Set<string>();
+  const builder = {
+    add(request: { tenantId: string; customerId: string; siteId: string; skus: readonly string[]; orderId: string }) {
+      const { tenantId, customerId, siteId, orderId } = request;
+      for (const sku of request.skus) stock.set(stockKey(tenantId, siteId, sku), { tenantId, siteId, sku });
+      sites.add(siteId);
+      customers.set(customerKey(tenantId, customerId), { tenantId, customerId });
+      queues.set(siteQueueKey(tenantId, siteId), { tenantId, siteId });
+      orders.add(orderId);
+      return builder;
+    },
+    scope(): ReleaseScope {
+      return {
+        stock: [...stock.entries()].sort(([a], [b]) => byteOrder(a, b)).map(([, key]) => key),
+        sites: [...sites].sort(byteOrder),
+        customers: [...customers.entries()].sort(([a], [b]) => byteOrder(a, b)).map(([, key]) => key),
+        queues: [...queues.values()],
+        orders: [...orders],
+      };
+    },
+  };
+  return builder;
+}
+
+/**
+ * The operating day a release at `now` counts against (the current window's, else the next
+ * one's), or undefined for a site the domain holds as UNKNOWN_SITE without looking at capacity.
+ */
+export function operatingDayFor(site: SiteStatusFact | undefined, now: Date): string | undefined {
+  if (!site || site.status === 'UNKNOWN' || !isKnownTimeZone(site.timeZone) || !isLocalTime(site.releaseWindow.opensAt) || !isLocalTime(site.releaseWindow.cutOff))
+    return undefined;
+  const window = releaseWindowAt(site.releaseWindow, site.timeZone, now);
+  return window.open ? window.operatingDay : window.nextOperatingDay;
+}
+
+/**
+ * The in-memory view a set of decisions runs against, one after another in arrival order: each
+ * decision's context is built from the snapshot as the decisions before it left it (their
+ * reservations, capacity counts, queue changes), so a batch decides exactly as the same orders
+ * would one transaction each. Pure: the caller loaded (and locked) the snapshot and writes the
+ * decisions back.
+ */
+export function createReleaseLedger(snapshot: ReleaseSnapshot) {
+  const heldQueue = (tenantId: string, siteId: string) => {
+    const key = siteQueueKey(tenantId, siteId);
+    let queue = snapshot.held.get(key);
+    if (!queue) snapshot.held.set(key, (queue = new Map()));
+    return queue;
+  };
+  const stockOf = (tenantId: string, siteId: string, sku: string) => {
+    const key = stockKey(tenantId, siteId, sku);
+    let entry = snapshot.stock.get(key);
+    if (!entry) snapshot.stock.set(key, (entry = { reserved: 0 }));
+    return entry;
+  };
+
+  return {
+    /** The domain's ReleaseContext for one decision. Throws when the request reaches beyond the loaded scope (a bug: those rows are not locked). */
+    contextFor(request: ReleaseContextRequest, now: Date): ReleaseContext {
+      const { tenantId, customerId, siteId, orderId } = request;
+      const queuedSince = request.queuedSince ?? now.toISOString();
+      const awaited = stockAwaitedByOlderOrders([...heldQueue(tenantId, siteId).values()], { orderId, tenantId, siteId, queuedSince });
+      const inventory: Record<string, StockPosition> = {};
+      for (const sku of new Set(request.skus)) {
+        const entry = snapshot.stock.get(stockKey(tenantId, siteId, sku));
+        if (!entry) throw new Error(`release context for ${orderId}: ${sku}@${siteId} of tenant ${tenantId} was not loaded (outside the locked scope)`);
+        inventory[sku] = stockPositionOf(entry.level, entry.reserved, awaited[sku] ?? 0);
+      }
+      const credit = snapshot.credit.get(customerKey(tenantId, customerId)) ?? [];
+      const onHold = credit.some((hold) => hold.inForce && (hold.orderId === null || hold.orderId === orderId));
+      const siteFact = snapshot.sites.get(siteId);
+      const operatingDay = operatingDayFor(siteFact, now) ?? now.toISOString().slice(0, 10);
+      const site = siteReadinessOf(siteFact, { operatingDay, count: snapshot.releasedOrders.get(siteDayKey(siteId, operatingDay)) ?? 0 });
+      return { credit: { customerId, onHold }, ...(site === undefined ? {} : { site }), inventory };
+    },
+
+    /** A decision's messages, in order, as the read models will record them. */
+    apply(messages: readonly OrderReleaseMessage[]): void {
+      for (const message of messages) {
+        switch (message.type) {
+          case 'OrderReleased': {
+            const { tenantId, siteId, orderId, operatingDay, lines } = message.data;
+            for (const line of lines) stockOf(tenantId, siteId, line.sku).reserved += line.quantity;
+            const day = siteDayKey(siteId, operatingDay);
+            snapshot.releasedOrders.set(day, (snapshot.releasedOrders.get(day) ?? 0) + 1);
+            const open = snapshot.openReservations.get(orderId) ?? [];
+            open.push(...lines.map((line) => ({ tenantId, siteId, sku: line.sku, quantity: line.quantity })));
+            snapshot.openReservations.set(orderId, open);
+            heldQueue(tenantId, siteId).delete(orderId);
+            break;
+          }
+          case 'OrderHeld': {
+            const held = heldOrderFromEvent(message);
+            heldQueue(held.tenantId, held.siteId).set(held.orderId, held);
+            break;
+          }
+          case 'OrderCancelled': {
+            const { orderId } = message.data;
+            for (const queue of snapshot.held.values()) queue.delete(orderId);
+            for (const open of snapshot.openReservations.get(orderId) ?? []) {
+              const entry = stockOf(open.tenantId, open.siteId, open.sku);
+              entry.reserved = Math.max(0, entry.reserved - open.quantity);
+            }
+            snapshot.openReservations.delete(orderId);
+            break;
+          }
+          default:
+            break;
+        }
+      }
+    },
+  };
+}
+
+export type ReleaseLedger = ReturnType<typeof createReleaseLedger>;

@@ -1,0 +1,98 @@
+import type { EventStore, EventStoreTransaction } from './event-store';
+import type { Logger } from './types';
+
+export interface GroupCommitOptions<Input> {
+  store: EventStore;
+  /** Runs the inputs of every waiting unit, in the order the units were submitted, in one transaction. */
+  handle: (tx: EventStoreTransaction, inputs: Input[]) => Promise<unknown>;
+  /** Most inputs in one transaction; a unit is never split (default 1000). */
+  maxInputs?: number;
+  logger?: Logger;
+}
+
+/**
+ * Group commit: units of work submitted while a transaction runs wait, and the next transaction
+ * takes all of them together. One transaction in flight per process, as large as the backlog:
+ * consumer lanes of one instance never wait on each other's row locks inside PostgreSQL (a
+ * waiting transaction would also hold back the outbox relay's cut-off), and a quiet process
+ * commits each unit as it comes. When a combined transaction fails, each unit is run again in
+ * a transaction of its own, so a failure rejects only the unit it belongs to.
+ */
+export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) {
+  const { store, handle } = options;
+  const maxInputs = options.maxInputs ?? 1000;
+  const waiting: { inputs: Input[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  let running = false;
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (waiting.length > 0) {
+        const group = [waiting.shift()!];
+        let size = group[0].inputs.length;
+        while (waiting.length > 0 && size + waiting[0].inputs.length <= maxInputs) {
+          size += waiting[0].inputs.length;
+          group.push(waiting.shift()!);
+        }
+        try {
+          await store.transaction((tx) => handle(tx, group.flatMap((unit) => unit.inputs)));
+          for (const unit of group) unit.resolve();
+        } catch (error) {
+          if (group.length === 1) {
+            group[0].reject(error);
+            continue;
+          }
+          options.logger?.warn('group commit failed; committing its units one by one', { units: group.length, inputs: size, error: String(error) });
+          for (const unit of group) {
+            await store.transaction((tx) => handle(tx, unit.inputs)).then(unit.resolve, unit.reject);
+          }
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    /** Resolves when the inputs committed (with others' or alone); rejects with the error of their own transaction. */
+    submit(inputs: Input[]): Promise<void> {
+      if (inputs.length === 0) return Promise.resolve();
+      const done = new Promise<void>((resolve, reject) => waiting.push({ inputs, resolve, reject }));
+      if (!running) void drain();
+      return done;
+    },
+  };
+}
+
+export type GroupCommitter<Input> = ReturnType<typeof createGroupCommitter<Input>>;
+
+/**
+ * The consumer runtime's unit of work over a group committer (structurally `UnitOfWork` of
+ * @lading/messaging): handlers `add` their inputs, `commit` submits them. Nothing runs before
+ * commit, so a rollback only forgets the inputs.
+ */
+export class GroupCommitUnit<Input> {
+  private readonly inputs: Input[] = [];
+
+  constructor(private readonly committer: GroupCommitter<Input>) {}
+
+  add(input: Input): void {
+    this.inputs.push(input);
+  }
+
+  commit(): Promise<void> {
+    return this.committer.submit(this.inputs);
+  }
+
+  async rollback(): Promise<void> {
+    this.inputs.length = 0;
+  }
+}
+
+/** A `UnitOfWorkFactory` (see @lading/messaging) of group-committed units of up to `maxMessages` messages. */
+export function groupCommitUnitOfWork<Input>(committer: GroupCommitter<Input>, options: { maxMessages: number }) {
+  return {
+    maxMessages: options.maxMessages,
+    begin: async () => new GroupCommitUnit<Input>(committer),
+  };
+}
