@@ -18,7 +18,7 @@ import { ORDER_RELEASE_STREAM_TYPE, type OrderReleaseMessage } from '@lading/ord
 import { createAvroSerde } from '@lading/schema-registry';
 import { OrderReleaseModule } from './app.module';
 import { ConfigError, loadConfig, type OrderReleaseConfig } from './config';
-import { outgoingRecordsFor, type StoredOrderReleaseEvent } from './order-release.mapper';
+import { outgoingRecordsFor, PUBLISHED_ORDER_RELEASE_EVENTS, type StoredOrderReleaseEvent } from './order-release.mapper';
 import { createReleaseReadModels, migrateOrderRelease } from './release-context';
 import { createReleaseActivity } from './release-activity';
 import { createReleaseOrders, ORDER_RELEASE_TIMERS, type ReevaluateHeldOrder, type ReleaseInput } from './release-orders';
@@ -94,6 +94,7 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
     store,
     name: 'order-release',
     streamTypes: [ORDER_RELEASE_STREAM_TYPE],
+    eventTypes: PUBLISHED_ORDER_RELEASE_EVENTS,
     registry,
     logger,
     publish: async (events) => {

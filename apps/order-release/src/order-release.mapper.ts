@@ -582,6 +582,9 @@ export function avroHoldReasonsFrom(reasons: readonly HoldReason[]): { code: Avr
  * AmendmentDeferred, OrderAmended, AmendmentRefused and OrderCancelled are internal (no contract
  * carries them) and publish nothing — a cancel reaches the WMS as CancelWarehouseOrder.
  */
+/** The order-release events that `outgoingRecordsFor` turns into records: the relay reads only these. */
+export const PUBLISHED_ORDER_RELEASE_EVENTS: readonly OrderReleaseMessage['type'][] = ['OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse', 'CancelWarehouseOrder'];
+
 export function outgoingRecordsFor(stored: StoredOrderReleaseEvent): OutgoingRecord[] {
   const message = stored.payload;
   if (stored.eventType !== message.type)

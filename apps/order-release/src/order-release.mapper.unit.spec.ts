@@ -28,6 +28,7 @@ import {
   orderAmendmentFrom,
   orderDetailsFrom,
   outgoingRecordsFor,
+  PUBLISHED_ORDER_RELEASE_EVENTS,
   publishedEventId,
   releaseFactFrom,
   releaseTriggerFor,
@@ -557,6 +558,18 @@ describe('order-release mapper', () => {
       expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37', 'lading.orchestration.OrderHeld')).toBe(id);
       expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a38', 'lading.orchestration.OrderHeld')).not.toBe(id);
       expect(publishedEventId('0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37', 'lading.orchestration.OrderReleased')).not.toBe(id);
+    });
+
+    it('given the messages of a placement, a hold and a cancel after release, then exactly the PUBLISHED_ORDER_RELEASE_EVENTS become records (the relay reads only those)', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const released = place(order);
+      const cancelledAfterRelease = decide({ type: 'CancelOrder', data: { orderId: order.orderId, reason: 'customer', cancelledAt: NOW.toISOString() } }, released);
+      const held = place(order, contextFromFacts(order, { credit: { customerId: order.customerId, onHold: true } }));
+      const messages = [...released, ...cancelledAfterRelease, ...held];
+      expect(new Set(messages.map((m) => m.type))).toEqual(new Set(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse', 'OrderCancelled', 'CancelWarehouseOrder', 'OrderHeld']));
+      for (const message of messages) {
+        expect({ type: message.type, published: recordsOf([message]).length > 0 }).toEqual({ type: message.type, published: PUBLISHED_ORDER_RELEASE_EVENTS.includes(message.type) });
+      }
     });
 
     it('given an OrderHeld, when mapped, then one OrderHeld record on the order-release topic, keyed by order, with full meta and every reason', () => {

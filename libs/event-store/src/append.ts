@@ -283,11 +283,15 @@ export async function appendToStreams(
       inboxDuplicates.has(result.streamId) ? inboxDuplicateResult(result.streamId, inboxDuplicates.get(result.streamId)!) : result,
     );
   }
+  const byRequest = new Map<number, PreparedEvent[]>();
+  for (const e of prepared) {
+    const list = byRequest.get(e.request);
+    if (list) list.push(e);
+    else byRequest.set(e.request, [e]);
+  }
   return requests.map((request, i) => {
     if (inboxDuplicates.has(request.streamId)) return inboxDuplicateResult(request.streamId, inboxDuplicates.get(request.streamId)!);
-    const events = prepared
-      .filter((e) => e.request === i)
-      .map((e) => toStoredEvent(request, e, stored.get(e.eventId)!));
+    const events = (byRequest.get(i) ?? []).map((e) => toStoredEvent(request, e, stored.get(e.eventId)!));
     const last = events[events.length - 1];
     return last
       ? { streamId: request.streamId, nextExpectedVersion: last.streamVersion, events, duplicate: false }

@@ -19,7 +19,7 @@ export async function readCommittedAfter(
   t: EventStoreTables,
   cursor: CommitCursor,
   limit: number,
-  filter?: { streamTypes?: readonly string[] },
+  filter?: { streamTypes?: readonly string[]; eventTypes?: readonly string[] },
   /** Also write this checkpoint in the same statement (saves a round trip). */
   save?: { name: string; cursor: CommitCursor },
 ): Promise<StoredEvent[]> {
@@ -29,6 +29,10 @@ export async function readCommittedAfter(
   if (filter?.streamTypes?.length) {
     params.push(filter.streamTypes);
     where = `and stream_type = any($${params.length}::text[])`;
+  }
+  if (filter?.eventTypes?.length) {
+    params.push(filter.eventTypes);
+    where += ` and event_type = any($${params.length}::text[])`;
   }
   if (save) {
     params.push(save.name, save.cursor.transactionId, save.cursor.position);
@@ -55,15 +59,24 @@ export async function countAfter(
   client: ClientBase,
   t: EventStoreTables,
   cursor: CommitCursor,
-  filter?: { streamTypes?: readonly string[] },
+  filter?: { streamTypes?: readonly string[]; eventTypes?: readonly string[] },
   cap = 100_000,
 ): Promise<number> {
-  const typed = !!filter?.streamTypes?.length;
+  const params: unknown[] = [cursor.transactionId, cursor.position, cap];
+  let where = '';
+  if (filter?.streamTypes?.length) {
+    params.push(filter.streamTypes);
+    where += ` and stream_type = any($${params.length}::text[])`;
+  }
+  if (filter?.eventTypes?.length) {
+    params.push(filter.eventTypes);
+    where += ` and event_type = any($${params.length}::text[])`;
+  }
   const { rows } = await client.query(
     `select count(*)::int as n from (
-       select 1 from ${t.events} where (transaction_id, position) > ($1::xid8, $2::bigint) ${typed ? 'and stream_type = any($4::text[])' : ''} limit $3
+       select 1 from ${t.events} where (transaction_id, position) > ($1::xid8, $2::bigint)${where} limit $3
      ) behind`,
-    typed ? [cursor.transactionId, cursor.position, cap, filter!.streamTypes] : [cursor.transactionId, cursor.position, cap],
+    params,
   );
   return rows[0].n;
 }

@@ -19,6 +19,11 @@ export interface OutboxRelayOptions {
   name?: string;
   /** Only events of these stream types (default: all). */
   streamTypes?: readonly string[];
+  /**
+   * Relay only events of these types (default: all): events that are never published (e.g. a
+   * stream's own bookkeeping) are then not even read, so their payloads cost the relay nothing.
+   */
+  eventTypes?: readonly string[];
   /** Events per read/publish (default 500). */
   batchSize?: number;
   /** Idle poll interval (default 100 ms). */
@@ -68,7 +73,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const publishRetryMs = options.publishRetryMs ?? 1000;
   const logger = options.logger ?? jsonLogger('event-store.outbox-relay');
   const registry = options.registry ?? new Registry();
-  const filter = { streamTypes: options.streamTypes };
+  const filter = { streamTypes: options.streamTypes, eventTypes: options.eventTypes };
   const lockKey = `${store.schema}.${name}`;
 
   const lag = gauge(registry, 'lading_outbox_relay_lag_events', 'Events appended but not yet published by the outbox relay', ['relay']);

@@ -216,30 +216,25 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
   const stockSkus = scope.stock.map((k) => k.sku);
   const stock: ReleaseSnapshot['stock'] = new Map();
   if (scope.stock.length > 0) {
-    // A row for every needed sku@site exists before it is locked (an empty row that any real
-    // level overwrites): otherwise a decision that found no stock and a first stock level
-    // arriving at the same moment would not meet on a lock, the level's re-evaluation would look
-    // for held orders before the decision committed its hold, and the order would wait forever.
-    await q.query(
-      `insert into ${t.stockLevels} (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, as_of)
-       select k.tenant_id, k.site_id, k.sku, 0, 0, '', '-infinity'::timestamptz
-         from unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku)
-        order by k.tenant_id collate "C", k.site_id collate "C", k.sku collate "C"
-       on conflict do nothing`,
-      [stockTenants, stockSites, stockSkus],
-    );
+    // Inserts a row for every needed sku@site that has none (an empty row, -infinity, that any
+    // real level overwrites) and locks every row, in lock order, in one statement: the no-op
+    // update of an existing row takes its lock and returns it as last committed (after a wait).
+    // Without a row to lock, a decision that found no stock and a first stock level arriving at
+    // the same moment would not meet on a lock, the level's re-evaluation would look for held
+    // orders before the decision committed its hold, and the order would wait forever.
     const stockRows = (
       await q.query(
-        `select s.tenant_id, s.site_id, s.sku, s.on_hand::text as on_hand, s.allocated::text as allocated, s.unit_of_measure, s.change_reason, s.as_of
-           from ${t.stockLevels} s
-           join unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku) on (s.tenant_id, s.site_id, s.sku) = (k.tenant_id, k.site_id, k.sku)
-          order by s.tenant_id collate "C", s.site_id collate "C", s.sku collate "C"
-          for update of s`,
+        `insert into ${t.stockLevels} as s (tenant_id, site_id, sku, on_hand, allocated, unit_of_measure, as_of)
+         select k.tenant_id, k.site_id, k.sku, 0, 0, '', '-infinity'::timestamptz
+           from unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku)
+          order by k.tenant_id collate "C", k.site_id collate "C", k.sku collate "C"
+         on conflict (tenant_id, site_id, sku) do update set as_of = s.as_of
+         returning s.tenant_id, s.site_id, s.sku, s.on_hand::text as on_hand, s.allocated::text as allocated, s.unit_of_measure, s.change_reason, s.as_of`,
         [stockTenants, stockSites, stockSkus],
       )
     ).rows as StockRow[];
     for (const row of stockRows) {
-      // the empty rows above carry -infinity: no level reported yet
+      // the empty rows carry -infinity: no level reported yet
       const level: StockLevelFact | undefined =
         row.as_of instanceof Date
           ? {
@@ -260,93 +255,91 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
   const sites = new Map(
     ((await q.query(`select * from ${t.siteReadiness} where site_id = any($1::text[])`, [scope.sites])).rows as SiteRow[]).map((row) => [row.site_id, siteFactOf(row)]),
   );
-  // The row is created first so there is always a row to lock: two first releases of a day must not both read "none yet".
+  // Every capacity row is created if missing and locked (the same upsert): two first releases of
+  // a day must not both read "none yet".
   const days = [...sites.values()]
     .map((site) => ({ siteId: site.siteId, operatingDay: operatingDayFor(site, now) }))
     .filter((d): d is { siteId: string; operatingDay: string } => d.operatingDay !== undefined)
     .sort((a, b) => byteOrder(a.siteId, b.siteId));
   const releasedOrders: ReleaseSnapshot['releasedOrders'] = new Map();
   if (days.length > 0) {
-    const daySites = days.map((d) => d.siteId);
-    const dayDates = days.map((d) => d.operatingDay);
-    await q.query(
-      `insert into ${t.siteDayReleases} (site_id, operating_day)
-       select d.site_id, d.operating_day from unnest($1::text[], $2::date[]) as d(site_id, operating_day) order by d.site_id collate "C", d.operating_day
-       on conflict do nothing`,
-      [daySites, dayDates],
-    );
     const dayRows = (
       await q.query(
-        `select r.site_id, r.operating_day::text as operating_day, r.released_orders
-           from ${t.siteDayReleases} r
-           join unnest($1::text[], $2::date[]) as d(site_id, operating_day) on (r.site_id, r.operating_day) = (d.site_id, d.operating_day)
-          order by r.site_id collate "C", r.operating_day
-          for update of r`,
-        [daySites, dayDates],
+        `insert into ${t.siteDayReleases} as r (site_id, operating_day)
+         select d.site_id, d.operating_day from unnest($1::text[], $2::date[]) as d(site_id, operating_day) order by d.site_id collate "C", d.operating_day
+         on conflict (site_id, operating_day) do update set released_orders = r.released_orders
+         returning r.site_id, r.operating_day::text as operating_day, r.released_orders`,
+        [days.map((d) => d.siteId), days.map((d) => d.operatingDay)],
       )
     ).rows as { site_id: string; operating_day: string; released_orders: number }[];
     for (const row of dayRows) releasedOrders.set(siteDayKey(row.site_id, row.operating_day), row.released_orders);
   }
 
-  // After the locks: these reads see what a transaction we waited for committed.
-  if (scope.stock.length > 0) {
-    const reservedRows = (
-      await q.query(
-        `select r.tenant_id, r.site_id, r.sku, sum(r.quantity)::text as reserved
-           from ${t.reservations} r
-           join unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku) on (r.tenant_id, r.site_id, r.sku) = (k.tenant_id, k.site_id, k.sku)
-           join ${t.stockLevels} s on (s.tenant_id, s.site_id, s.sku) = (r.tenant_id, r.site_id, r.sku)
-          where r.handed_over_at is null or r.handed_over_at > s.as_of
-          group by 1, 2, 3`,
-        [stockTenants, stockSites, stockSkus],
-      )
-    ).rows as { tenant_id: string; site_id: string; sku: string; reserved: string }[];
-    for (const row of reservedRows) {
-      const entry = stock.get(stockKey(row.tenant_id, row.site_id, row.sku));
-      if (entry) entry.reserved = Number(row.reserved);
-    }
-  }
-
-  const held: ReleaseSnapshot['held'] = new Map();
-  const heldRows = (
+  // After the locks, in one statement: what our releases reserved beyond the WMS's levels, the
+  // held queues, the credit holds (FOR SHARE: a hold being released right now is either
+  // committed before we read, or waits for our commit and its re-evaluation then finds our
+  // hold) and the open reservations of the orders being decided. Read after the lock waits,
+  // it sees what a transaction we waited for committed.
+  const rest = (
     await q.query(
-      `select h.* from ${t.heldOrders} h
-         join unnest($1::text[], $2::text[]) as k(tenant_id, site_id) on (h.tenant_id, h.site_id) = (k.tenant_id, k.site_id)`,
-      [scope.queues.map((k) => k.tenantId), scope.queues.map((k) => k.siteId)],
+      `with keys as (select * from unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku)),
+       credit as (
+         select c.tenant_id, c.customer_id, c.order_id, c.in_force
+           from ${t.creditHolds} c
+           join unnest($6::text[], $7::text[]) as k(tenant_id, customer_id) on (c.tenant_id, c.customer_id) = (k.tenant_id, k.customer_id)
+          order by c.tenant_id collate "C", c.customer_id collate "C", c.hold_id collate "C"
+          for share of c
+       )
+       select
+         (select coalesce(json_agg(x), '[]') from (
+            select r.tenant_id, r.site_id, r.sku, sum(r.quantity)::text as reserved
+              from ${t.reservations} r
+              join keys k on (r.tenant_id, r.site_id, r.sku) = (k.tenant_id, k.site_id, k.sku)
+              join ${t.stockLevels} s on (s.tenant_id, s.site_id, s.sku) = (r.tenant_id, r.site_id, r.sku)
+             where r.handed_over_at is null or r.handed_over_at > s.as_of
+             group by 1, 2, 3) x) as reserved,
+         (select coalesce(json_agg(h), '[]') from (
+            select h.* from ${t.heldOrders} h
+              join unnest($4::text[], $5::text[]) as k(tenant_id, site_id) on (h.tenant_id, h.site_id) = (k.tenant_id, k.site_id)) h) as held,
+         (select coalesce(json_agg(c), '[]') from credit c) as credit,
+         (select coalesce(json_agg(o), '[]') from (
+            select order_id, tenant_id, site_id, sku, quantity::text as quantity
+              from ${t.reservations} where order_id = any($8::text[]) and handed_over_at is null) o) as open`,
+      [
+        stockTenants,
+        stockSites,
+        stockSkus,
+        scope.queues.map((k) => k.tenantId),
+        scope.queues.map((k) => k.siteId),
+        scope.customers.map((k) => k.tenantId),
+        scope.customers.map((k) => k.customerId),
+        scope.orders,
+      ],
     )
-  ).rows as HeldRow[];
-  for (const order of heldRows.map(heldOrderOfRow)) {
+  ).rows[0] as {
+    reserved: { tenant_id: string; site_id: string; sku: string; reserved: string }[];
+    held: (Omit<HeldRow, 'queued_since'> & { queued_since: string })[];
+    credit: { tenant_id: string; customer_id: string; order_id: string | null; in_force: boolean }[];
+    open: { order_id: string; tenant_id: string; site_id: string; sku: string; quantity: string }[];
+  };
+  for (const row of rest.reserved) {
+    const entry = stock.get(stockKey(row.tenant_id, row.site_id, row.sku));
+    if (entry) entry.reserved = Number(row.reserved);
+  }
+  const held: ReleaseSnapshot['held'] = new Map();
+  for (const order of rest.held.map((row) => heldOrderOfRow({ ...row, queued_since: new Date(row.queued_since) }))) {
     const key = siteQueueKey(order.tenantId, order.siteId);
     const queue = held.get(key) ?? new Map<string, HeldOrder>();
     queue.set(order.orderId, order);
     held.set(key, queue);
   }
-
-  // FOR SHARE: a hold being released right now is either committed before we read (we see it
-  // released) or waits for our commit (and its re-evaluation then finds our hold).
   const credit: ReleaseSnapshot['credit'] = new Map();
-  const creditRows = (
-    await q.query(
-      `select c.tenant_id, c.customer_id, c.order_id, c.in_force
-         from ${t.creditHolds} c
-         join unnest($1::text[], $2::text[]) as k(tenant_id, customer_id) on (c.tenant_id, c.customer_id) = (k.tenant_id, k.customer_id)
-        order by c.tenant_id collate "C", c.customer_id collate "C", c.hold_id collate "C"
-        for share of c`,
-      [scope.customers.map((k) => k.tenantId), scope.customers.map((k) => k.customerId)],
-    )
-  ).rows as { tenant_id: string; customer_id: string; order_id: string | null; in_force: boolean }[];
-  for (const row of creditRows) {
+  for (const row of rest.credit) {
     const key = customerKey(row.tenant_id, row.customer_id);
     credit.set(key, [...(credit.get(key) ?? []), { orderId: row.order_id, inForce: row.in_force }]);
   }
-
   const openReservations: ReleaseSnapshot['openReservations'] = new Map();
-  const openRows = (
-    await q.query(`select order_id, tenant_id, site_id, sku, quantity::text as quantity from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null`, [
-      scope.orders,
-    ])
-  ).rows as { order_id: string; tenant_id: string; site_id: string; sku: string; quantity: string }[];
-  for (const row of openRows) {
+  for (const row of rest.open) {
     openReservations.set(row.order_id, [
       ...(openReservations.get(row.order_id) ?? []),
       { tenantId: row.tenant_id, siteId: row.site_id, sku: row.sku, quantity: Number(row.quantity) },
@@ -466,40 +459,48 @@ async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonl
       ],
     );
   }
-  // What the WMS accepted stays until a stock level reflects the cancel (it is in `allocated`).
-  if (cancelled.size > 0) await q.query(`delete from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null`, [[...cancelled]]);
   const leaving = [...queue.entries()].filter(([, held]) => held === undefined).map(([orderId]) => orderId);
-  if (leaving.length > 0) await q.query(`delete from ${t.heldOrders} where order_id = any($1::text[])`, [leaving.sort(byteOrder)]);
   const entering = [...queue.values()]
     .filter((held): held is OrderHeld => held !== undefined)
     .map((event) => ({ held: heldOrderFromEvent(event), heldAt: event.data.heldAt }))
     .sort((a, b) => byteOrder(a.held.orderId, b.held.orderId));
-  if (entering.length > 0) {
-    await q.query(
-      `insert into ${t.heldOrders} (order_id, tenant_id, customer_id, site_id, queued_since, reasons, waiting_for, backorder, held_at)
-       select h.order_id, h.tenant_id, h.customer_id, h.site_id, h.queued_since, h.reasons, h.waiting_for, h.backorder, h.held_at
-         from jsonb_to_recordset($1::jsonb) as h(order_id text, tenant_id text, customer_id text, site_id text, queued_since timestamptz,
-                                                 reasons text[], waiting_for jsonb, backorder boolean, held_at timestamptz)
-       on conflict (order_id) do update
-         set customer_id = excluded.customer_id, site_id = excluded.site_id, queued_since = excluded.queued_since, reasons = excluded.reasons,
-             waiting_for = excluded.waiting_for, backorder = excluded.backorder, held_at = excluded.held_at`,
-      [
-        JSON.stringify(
-          entering.map(({ held, heldAt }) => ({
-            order_id: held.orderId,
-            tenant_id: held.tenantId,
-            customer_id: held.customerId,
-            site_id: held.siteId,
-            queued_since: held.queuedSince,
-            reasons: held.reasons,
-            waiting_for: held.waitingFor,
-            backorder: held.backorder,
-            held_at: heldAt,
-          })),
-        ),
-      ],
-    );
-  }
+  if (cancelled.size === 0 && leaving.length === 0 && entering.length === 0) return;
+  // One statement (after the reservations above, so a cancel sees a release of the same unit):
+  // what the WMS has not taken over of a cancelled order is freed (what it accepted stays until
+  // a stock level reflects the cancel: it is in `allocated`), and each order takes the place in
+  // the held queue its last message left it in. The three touch disjoint rows.
+  await q.query(
+    `with freed as (
+       delete from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null
+     ),
+     leaving as (
+       delete from ${t.heldOrders} where order_id = any($2::text[])
+     )
+     insert into ${t.heldOrders} (order_id, tenant_id, customer_id, site_id, queued_since, reasons, waiting_for, backorder, held_at)
+     select h.order_id, h.tenant_id, h.customer_id, h.site_id, h.queued_since, h.reasons, h.waiting_for, h.backorder, h.held_at
+       from jsonb_to_recordset($3::jsonb) as h(order_id text, tenant_id text, customer_id text, site_id text, queued_since timestamptz,
+                                               reasons text[], waiting_for jsonb, backorder boolean, held_at timestamptz)
+     on conflict (order_id) do update
+       set customer_id = excluded.customer_id, site_id = excluded.site_id, queued_since = excluded.queued_since, reasons = excluded.reasons,
+           waiting_for = excluded.waiting_for, backorder = excluded.backorder, held_at = excluded.held_at`,
+    [
+      [...cancelled],
+      leaving.sort(byteOrder),
+      JSON.stringify(
+        entering.map(({ held, heldAt }) => ({
+          order_id: held.orderId,
+          tenant_id: held.tenantId,
+          customer_id: held.customerId,
+          site_id: held.siteId,
+          queued_since: held.queuedSince,
+          reasons: held.reasons,
+          waiting_for: held.waitingFor,
+          backorder: held.backorder,
+          held_at: heldAt,
+        })),
+      ),
+    ],
+  );
 }
 
 async function handOver(t: ReleaseTables, q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number> {

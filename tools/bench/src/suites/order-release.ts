@@ -1,12 +1,15 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { keyOf, schemaVersions, type EventMeta, type InventoryLevelChanged, type OrderPlaced, type RecordTypeName, type WarehouseStatusChanged } from '@lading/contracts';
 import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, metaHeaders, retryTopicOf } from '@lading/messaging';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
-import { TenantApiKeys } from '@lading/tenancy';
-import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, startOrderRelease, type OrderReleaseConfig, type RunningOrderRelease } from '@lading/order-release-app';
+import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, type OrderReleaseConfig } from '@lading/order-release-app';
 import type { BenchMeasurement, BenchSuite } from '../main';
 
 /*
@@ -40,6 +43,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+const share = (before: number | undefined, after: number | undefined, wallMs: number) => (before === undefined || after === undefined ? undefined : (after - before) / wallMs);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function meta(recordType: RecordTypeName, tenantId: string, correlationId: string, sourceSystem: 'ERP' | 'WMS'): EventMeta {
@@ -93,6 +97,91 @@ function stockLevel(world: World, siteId: string, sku: string): InventoryLevelCh
     onHand: { value: 10_000_000, unit: 'EACH' },
     allocated: { value: 0, unit: 'EACH' },
     changeReason: 'CYCLE_COUNT',
+  };
+}
+
+/** CPU time (user + system) a process used so far, from /proc (Linux); undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // fields after the command name (which may hold spaces): utime is the 12th, stime the 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A TCP port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * order-release as it is deployed: its own process (`apps/order-release/src/main.ts`, as `npm
+ * start` runs it), configured by environment. The bench process plays the ERP and the WMS.
+ */
+async function spawnOrderRelease(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+  const root = resolve(__dirname, '../../../..');
+  // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
+  const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profiling, '-r', '@swc-node/register', resolve(root, 'apps/order-release/src/main.ts')], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  await waitUntil(
+    'order-release (child process) ready',
+    async () => {
+      if (exited) throw new Error(`order-release exited with ${child.exitCode} before it was ready`);
+      return fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+    },
+    { timeoutMs: 120_000, intervalMs: 250 },
+  );
+  return {
+    child,
+    stop: () =>
+      new Promise<void>((resolveStop) => {
+        if (exited) return resolveStop();
+        child.once('exit', () => resolveStop());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/**
+ * With BENCH_CPU_PROFILE=<dir>, a V8 CPU profile of this process (the app, the simulated ERP and
+ * the watcher) over the throughput phase only, for chrome://inspect or speedscope.
+ */
+async function startCpuProfile(): Promise<{ stop(name: string): Promise<string> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return undefined;
+  const { Session } = await import('node:inspector');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result)))); // eslint-disable-line @typescript-eslint/no-explicit-any
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(dir, { recursive: true });
+      const file = `${dir}/${name}.cpuprofile`;
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
   };
 }
 
@@ -283,7 +372,7 @@ export const orderReleaseSuite: BenchSuite = {
     await producer.connect();
     const db = new Client({ connectionString: databaseUrl() });
     await db.connect();
-    let app: RunningOrderRelease | undefined;
+    const apps: { child: ChildProcess; stop(): Promise<void> }[] = [];
     let watcher: Consumer | undefined;
     const groupId = `order-release-${run}`;
     const rawTopic = `bench-order-release-raw-${run}`;
@@ -300,23 +389,33 @@ export const orderReleaseSuite: BenchSuite = {
       await admin.connect();
       await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS);
       await admin.disconnect();
-      const config: OrderReleaseConfig = {
-        ...loadConfig({}),
-        kafkaBrokers: brokers(),
-        schemaRegistryUrl: registryUrl(),
-        databaseUrl: databaseUrl(),
-        httpPort: 0,
-        groupId,
-        fromBeginning: true,
-        eventStoreSchema: schema('es'),
-        readModelSchema: schema('orr'),
-        apiKeys: new TenantApiKeys([]),
-        logLevel: (process.env.BENCH_APP_LOG_LEVEL as 'warn' | undefined) ?? 'error',
-        instanceId: `${run}-a`,
+      const instances = flag(args, 'instances', 1);
+      const appEnvFor = (instance: number, port: number): Record<string, string> => ({
+        KAFKA_BROKERS: brokers().join(','),
+        SCHEMA_REGISTRY_URL: registryUrl(),
+        DATABASE_URL: databaseUrl(),
+        ORDER_RELEASE_HTTP_PORT: String(port),
+        ORDER_RELEASE_GROUP_ID: groupId,
+        ORDER_RELEASE_FROM_BEGINNING: 'true',
+        EVENT_STORE_SCHEMA: schema('es'),
+        ORDER_RELEASE_SCHEMA: schema('orr'),
+        LADING_API_KEYS: '',
+        LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'error',
+        HOSTNAME_OVERRIDE: `${run}-${instance}`,
+      });
+      const config: OrderReleaseConfig = loadConfig({ ...process.env, ...appEnvFor(1, 0) });
+      // one after another: each joins the group and takes its share of the partitions
+      for (let instance = 1; instance <= instances; instance++) {
+        const port = await freePort();
+        apps.push(await spawnOrderRelease(appEnvFor(instance, port), port));
+      }
+      progress(
+        `order-release started: ${instances} instance(s), each its own process (group ${groupId}, unit of work ${config.unitOfWorkSize}, group commit ${config.groupCommitSize}, pool ${config.databasePoolSize})`,
+      );
+      const appsCpuMs = () => {
+        const each = apps.map((app) => processCpuMs(app.child.pid));
+        return each.some((ms) => ms === undefined) ? undefined : each.reduce((a, b) => a! + b!, 0);
       };
-      app = await startOrderRelease(config);
-      await waitUntil('order-release joined its group', () => app!.transport.isReady(), { timeoutMs: 60_000, intervalMs: 200 });
-      progress(`order-release started (group ${groupId}, unit of work ${config.unitOfWorkSize}, pool ${config.databasePoolSize})`);
 
       // seed the WMS view: every site open around the clock, plenty of every SKU everywhere
       const seeder = createEventProducer({ kafka, serde, keyOf });
@@ -356,6 +455,9 @@ export const orderReleaseSuite: BenchSuite = {
       const isOurs = (id: string) => ourReleases.has(id);
       const settled = (ids: readonly string[], what: string) =>
         waitUntil(what, async () => {
+          // Only once every order has a release on the topic is the event store asked which are
+          // ours: the check must not load the database while the pipeline is being measured.
+          if (ids.some((id) => !current.byKey.get(id)?.length)) return false;
           await refreshOurs();
           const result = settle(current, ids, sent, isOurs);
           return result.received >= ids.length && result;
@@ -372,20 +474,22 @@ export const orderReleaseSuite: BenchSuite = {
         while (sampling) {
           const r = await sampler.query(
             `select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
-               from pg_stat_activity where application_name = $1 and state <> 'idle'`,
-            [`order-release ${config.instanceId}`],
+               from pg_stat_activity where application_name = any($1::text[]) and state <> 'idle'`,
+            [apps.map((_, i) => `order-release ${run}-${i + 1}`)],
           );
           activeSamples.push(r.rows.length);
           for (const row of r.rows as { state: string; wait: string; query: string }[]) {
             const what = `${row.state} | ${row.wait} | ${row.query}`;
             busyWith.set(what, (busyWith.get(what) ?? 0) + 1);
           }
-          await sleep(20);
+          await sleep(100);
         }
       })();
 
       const throughputOrders = await encodeOrders(serde, world, `${run}-T`, throughputN);
+      const profiler = await startCpuProfile();
       let cpu = process.cpuUsage();
+      let appCpu = appsCpuMs();
       const t0 = Date.now();
       await produceAll(producer, 'erp.orders.v1', throughputOrders.messages, sent);
       const producedIn = Date.now() - t0;
@@ -393,7 +497,10 @@ export const orderReleaseSuite: BenchSuite = {
       const pipelineRate = (throughputN / (done.last - t0)) * 1000;
       const used = process.cpuUsage(cpu);
       const busy = (used.user + used.system) / 1000 / (done.last - t0);
-      progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, node busy ${round(busy * 100)}%)`);
+      const appBusy = share(appCpu, appsCpuMs(), done.last - t0);
+      const profile = await profiler?.stop(`order-release-${run}`);
+      if (profile) progress(`CPU profile of the throughput phase: ${profile}`);
+      progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, app processes busy ${appBusy === undefined ? '?' : round(appBusy * 100)}%, bench process busy ${round(busy * 100)}%)`);
       const throughputLatency = latencyOf(done);
       sampling = false;
       await sampleLoop;
@@ -413,13 +520,15 @@ export const orderReleaseSuite: BenchSuite = {
       const pacedN = Math.min(latencyN, paced * 60);
       const latencyOrders = await encodeOrders(serde, world, `${run}-L`, pacedN);
       cpu = process.cpuUsage();
+      appCpu = appsCpuMs();
       const t1 = Date.now();
       await producePaced(producer, 'erp.orders.v1', latencyOrders.messages, paced, sent);
       const pacedDone = await settled(latencyOrders.ids, `pipeline: ${pacedN} paced releases consumed`);
       const pacedUsed = process.cpuUsage(cpu);
       const pacedBusy = (pacedUsed.user + pacedUsed.system) / 1000 / (pacedDone.last - t1);
+      const pacedAppBusy = share(appCpu, appsCpuMs(), pacedDone.last - t1);
       const latency = latencyOf(pacedDone);
-      progress(`pipeline latency at ${paced} orders/s (${pacedN} orders): p50 ${latency.p50} ms, p99 ${latency.p99} ms (max ${latency.max}, ${pacedDone.duplicates} duplicates, ${pacedDone.foreign} foreign, node busy ${round(pacedBusy * 100)}%)`);
+      progress(`pipeline latency at ${paced} orders/s (${pacedN} orders): p50 ${latency.p50} ms, p99 ${latency.p99} ms (max ${latency.max}, ${pacedDone.duplicates} duplicates, ${pacedDone.foreign} foreign, app processes busy ${pacedAppBusy === undefined ? '?' : round(pacedAppBusy * 100)}%, bench process busy ${round(pacedBusy * 100)}%)`);
 
       // anything that turned up late or twice after the phases
       await sleep(2_000);
@@ -439,7 +548,7 @@ export const orderReleaseSuite: BenchSuite = {
         recordBytes,
         partitions: PARTITIONS,
         world: { sites: SITES, skus: SKUS, customers: CUSTOMERS, linesPerOrder: 2 },
-        app: { instances: 1, unitOfWorkSize: config.unitOfWorkSize, databasePoolSize: config.databasePoolSize },
+        app: { instances, process: 'each instance its own process (as deployed); this process plays ERP and WMS', unitOfWorkSize: config.unitOfWorkSize, groupCommitSize: config.groupCommitSize, databasePoolSize: config.databasePoolSize },
         raw_kafkajs: {
           events_per_sec: round(raw.rate),
           records: throughputN,
@@ -449,10 +558,11 @@ export const orderReleaseSuite: BenchSuite = {
           orders_per_sec: round(pipelineRate, 1),
           orders: throughputN,
           produced_in_ms: producedIn,
-          node_busy_share: round(busy, 2),
+          app_process_busy_share: appBusy === undefined ? null : round(appBusy, 2),
+          bench_process_busy_share: round(busy, 2),
           throughput_phase_latency_ms: throughputLatency,
           app_db_connections_busy_while_draining: activeConnections,
-          latency_ms: { rate_per_sec: paced, node_busy_share: round(pacedBusy, 2), duplicates: pacedDone.duplicates, ...latency },
+          latency_ms: { rate_per_sec: paced, app_process_busy_share: pacedAppBusy === undefined ? null : round(pacedAppBusy, 2), bench_process_busy_share: round(pacedBusy, 2), duplicates: pacedDone.duplicates, ...latency },
           duplicates: done.duplicates,
           releases_by_other_instances_ignored: done.foreign + pacedDone.foreign,
           event_store_counts: eventCounts,
@@ -460,7 +570,7 @@ export const orderReleaseSuite: BenchSuite = {
       };
     } finally {
       await watcher?.disconnect().catch(() => undefined);
-      await app?.stop().catch(() => undefined);
+      await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
       await producer.disconnect().catch(() => undefined);
       const admin = plainKafka.admin();
       await admin.connect().then(() => admin.deleteTopics({ topics: [retryTopicOf(groupId), rawTopic] })).catch(() => undefined);

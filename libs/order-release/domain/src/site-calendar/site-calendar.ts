@@ -86,7 +86,19 @@ export function isKnownTimeZone(timeZone: string): boolean {
   }
 }
 
+// The last reading per zone: the decisions of one batch all read the clock at the same `now`,
+// and formatToParts is the cost of a decision. Bounded by the zones, like the formatters.
+const lastReadings = new Map<string, { instant: number; reading: LocalDateTime }>();
+
 function wallClockAt(instant: number, timeZone: string): LocalDateTime {
+  const last = lastReadings.get(timeZone);
+  if (last && last.instant === instant) return last.reading;
+  const reading = readWallClock(instant, timeZone);
+  lastReadings.set(timeZone, { instant, reading });
+  return reading;
+}
+
+function readWallClock(instant: number, timeZone: string): LocalDateTime {
   const fields: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
@@ -190,6 +202,19 @@ function resolveLocalTime(date: LocalDate, time: LocalTime, timeZone: string): n
  * day and cut-off instant) or outside (with when the next one opens).
  */
 export function releaseWindowAt(window: ReleaseWindow, timeZone: string, now: Date): ReleaseWindowPosition {
+  // The decisions of one batch ask about the same few sites at the same `now`.
+  const key = `${timeZone}|${window.opensAt}|${window.cutOff}`;
+  const last = lastPositions.get(key);
+  if (last && last.at === now.getTime()) return last.position;
+  const position = locateInWindow(window, timeZone, now);
+  if (lastPositions.size >= 1_000) lastPositions.clear();
+  lastPositions.set(key, { at: now.getTime(), position });
+  return position;
+}
+
+const lastPositions = new Map<string, { at: number; position: ReleaseWindowPosition }>();
+
+function locateInWindow(window: ReleaseWindow, timeZone: string, now: Date): ReleaseWindowPosition {
   const opens = parseLocalTime(window.opensAt);
   const cutOff = parseLocalTime(window.cutOff);
   const crossesMidnight = cutOff <= opens;
