@@ -119,6 +119,9 @@ export async function startOrderRelease(config: OrderReleaseConfig = loadConfig(
     store,
     logger,
     maxInputs: config.groupCommitSize,
+    // A unit is one partition of one topic, so one kind of input. Decisions and facts lock rows
+    // in different orders: they never share a transaction.
+    groupOf: (inputs) => inputs[0]?.kind ?? '',
     handle: (tx, inputs) => releaseOrders.handle(tx, inputs, now()),
   });
   const transport = new KafkaTransport({

@@ -504,9 +504,14 @@ export type OutgoingRecord = {
 /** Namespace of the name-based (v5) UUIDs of order-release's published records. */
 export const ORDER_RELEASE_EVENT_ID_NAMESPACE = '4dd9fff7-a78b-4eab-aed0-514843cdd881';
 
+const namespaceBytes = new Map<string, Buffer>();
+
 /** RFC 4122 version-5 UUID (SHA-1, name-based): the same name always gives the same id. */
 export function uuidV5(name: string, namespace: string): string {
-  const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
+  // every record the relay publishes needs one: the namespace's bytes are parsed once
+  let space = namespaceBytes.get(namespace);
+  if (!space) namespaceBytes.set(namespace, (space = Buffer.from(namespace.replace(/-/g, ''), 'hex')));
+  const bytes = createHash('sha1').update(space).update(name, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6] & 0x0f) | 0x50;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

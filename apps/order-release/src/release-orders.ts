@@ -85,17 +85,22 @@ export function decisionInputFrom(record: ErpOrdersV1Record, traceparent: string
   return { orderId: record.value.orderId, tenantId: record.value.meta.tenantId, command, cause: input.cause };
 }
 
-/** The key whose row a fact locks: facts of one unit are applied in this order (stable), as decisions lock rows. */
+/**
+ * The row a fact locks, as a sort key: stock rows first, then sites, then credit holds — the
+ * order decisions lock them in (stock, capacity, credit) — and by key within each. Facts of a
+ * transaction are applied in this order (stable: facts of one key keep theirs), so no two
+ * transactions lock the same rows in opposite orders.
+ */
 function lockKeyOf(input: Extract<ReleaseInput, { kind: 'fact' }>): string {
   const fact = input.record;
   switch (fact.recordType) {
     case 'lading.wms.InventoryLevelChanged':
-      return stockKey(fact.value.meta.tenantId, fact.value.siteId, fact.value.sku);
+      return `0${stockKey(fact.value.meta.tenantId, fact.value.siteId, fact.value.sku)}`;
     case 'lading.wms.WarehouseStatusChanged':
-      return fact.value.siteId;
+      return `1${fact.value.siteId}`;
     case 'lading.erp.CreditHoldPlaced':
     case 'lading.erp.CreditHoldReleased':
-      return customerKey(fact.value.meta.tenantId, fact.value.customerId);
+      return `2${customerKey(fact.value.meta.tenantId, fact.value.customerId)}`;
     default:
       return assertNever(fact, 'release fact record');
   }
@@ -295,9 +300,11 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
     async handle(tx: EventStoreTransaction, inputs: readonly ReleaseInput[], now: Date): Promise<Outcome> {
       const fresh = await tx.recordInboxMany(ORDER_RELEASE_CONSUMER, [...new Set(inputs.map(eventIdOf))]);
       const taken = new Set<string>();
-      // Facts first (decisions then read the newest stock, sites and credit), then the WMS's
-      // progress, then the ERP's orders, all decided as one run. Stable: the inputs of one kind
-      // keep their order (records of one partition are of one kind; partitions are independent).
+      // One kind per transaction is the rule (main.ts groups units by kind): facts and decisions
+      // lock rows in different orders, so a transaction mixing them can deadlock with another
+      // (PostgreSQL aborts one; its retry succeeds). Mixed inputs are still handled correctly:
+      // facts first (decisions then read the newest stock, sites and credit), then the WMS's
+      // progress, then the ERP's orders. Stable: inputs of one kind keep their order.
       const sorted = inputs.map((input, index) => ({ input, index })).sort((a, b) => KIND_ORDER[a.input.kind] - KIND_ORDER[b.input.kind] || a.index - b.index);
       const todo = sorted.map(({ input }) => input).filter((input) => {
         const id = eventIdOf(input);

@@ -44,6 +44,25 @@ describe('group commit (PostgreSQL)', () => {
     expect(await streamsOf('gc-a:')).toEqual(['gc-a:SO-1', 'gc-a:SO-2', 'gc-a:SO-3', 'gc-a:SO-4']);
   });
 
+  it('given units of different groups waiting, then each transaction takes the oldest unit and only its group mates', async () => {
+    const first = gate();
+    const transactions: string[][] = [];
+    const committer = createGroupCommitter<string>({
+      store: fx.store,
+      groupOf: (inputs) => inputs[0].split('-')[0],
+      handle: async (_tx, inputs) => {
+        transactions.push(inputs);
+        if (transactions.length === 1) await first.opened;
+      },
+    });
+    const blocker = committer.submit(['fact-0']);
+    await waitUntil('the first transaction runs', () => transactions.length === 1);
+    const later = [committer.submit(['order-1']), committer.submit(['fact-2']), committer.submit(['order-3', 'order-4'])];
+    first.open();
+    await Promise.all([blocker, ...later]);
+    expect(transactions).toEqual([['fact-0'], ['order-1', 'order-3', 'order-4'], ['fact-2']]);
+  });
+
   it('given a group whose transaction fails, then each unit is run alone: only the failing one is rejected, the others commit', async () => {
     const first = gate();
     let calls = 0;

@@ -7,6 +7,12 @@ export interface GroupCommitOptions<Input> {
   handle: (tx: EventStoreTransaction, inputs: Input[]) => Promise<unknown>;
   /** Most inputs in one transaction; a unit is never split (default 1000). */
   maxInputs?: number;
+  /**
+   * Units are committed together only with units of the same group (default: all one group),
+   * e.g. so that work that takes row locks in different orders never shares a transaction.
+   * The oldest waiting unit always goes next; its group mates join it.
+   */
+  groupOf?: (inputs: readonly Input[]) => string;
   logger?: Logger;
 }
 
@@ -21,7 +27,8 @@ export interface GroupCommitOptions<Input> {
 export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) {
   const { store, handle } = options;
   const maxInputs = options.maxInputs ?? 1000;
-  const waiting: { inputs: Input[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  const groupOf = options.groupOf ?? (() => '');
+  const waiting: { inputs: Input[]; group: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let running = false;
 
   async function drain(): Promise<void> {
@@ -30,9 +37,13 @@ export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) 
       while (waiting.length > 0) {
         const group = [waiting.shift()!];
         let size = group[0].inputs.length;
-        while (waiting.length > 0 && size + waiting[0].inputs.length <= maxInputs) {
-          size += waiting[0].inputs.length;
-          group.push(waiting.shift()!);
+        for (let i = 0; i < waiting.length && size < maxInputs; ) {
+          const unit = waiting[i];
+          if (unit.group === group[0].group && size + unit.inputs.length <= maxInputs) {
+            size += unit.inputs.length;
+            group.push(unit);
+            waiting.splice(i, 1);
+          } else i++;
         }
         try {
           await store.transaction((tx) => handle(tx, group.flatMap((unit) => unit.inputs)));
@@ -57,7 +68,7 @@ export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) 
     /** Resolves when the inputs committed (with others' or alone); rejects with the error of their own transaction. */
     submit(inputs: Input[]): Promise<void> {
       if (inputs.length === 0) return Promise.resolve();
-      const done = new Promise<void>((resolve, reject) => waiting.push({ inputs, resolve, reject }));
+      const done = new Promise<void>((resolve, reject) => waiting.push({ inputs, group: groupOf(inputs), resolve, reject }));
       if (!running) void drain();
       return done;
     },

@@ -124,26 +124,30 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * order-release as it is deployed: its own process (`apps/order-release/src/main.ts`, as `npm
- * start` runs it), configured by environment. The bench process plays the ERP and the WMS.
- */
-async function spawnOrderRelease(env: Record<string, string>, port: number): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
+interface SpawnedProcess {
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A TypeScript entry of this repo in a process of its own (through swc, as `npm start` runs services), ready when `ready` says so. */
+async function spawnProcess(what: string, entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean> | boolean, extraArgs: string[] = []): Promise<SpawnedProcess> {
   const root = resolve(__dirname, '../../../..');
-  // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
-  const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profiling, '-r', '@swc-node/register', resolve(root, 'apps/order-release/src/main.ts')], {
+  const child = spawn(process.execPath, [...extraArgs, '-r', '@swc-node/register', resolve(root, entry)], {
     cwd: root,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (output.length < 10_000) output += chunk.toString();
   });
   let exited = false;
   child.once('exit', () => (exited = true));
   await waitUntil(
-    'order-release (child process) ready',
+    `${what} (its own process) ready`,
     async () => {
-      if (exited) throw new Error(`order-release exited with ${child.exitCode} before it was ready`);
-      return fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false);
+      if (exited) throw new Error(`${what} exited with ${child.exitCode} before it was ready`);
+      return ready(output);
     },
     { timeoutMs: 120_000, intervalMs: 250 },
   );
@@ -156,6 +160,16 @@ async function spawnOrderRelease(env: Record<string, string>, port: number): Pro
         child.kill('SIGTERM');
       }),
   };
+}
+
+/**
+ * order-release as it is deployed: its own process (`apps/order-release/src/main.ts`, as `npm
+ * start` runs it), configured by environment. The bench process plays the ERP and the WMS.
+ */
+function spawnOrderRelease(env: Record<string, string>, port: number): Promise<SpawnedProcess> {
+  // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
+  const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), profiling);
 }
 
 /**
@@ -333,6 +347,53 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
   }
 }
 
+/**
+ * The floor under the pipeline: its Kafka work alone. A forwarder process (no decoding, no
+ * database) consumes each record and produces two of the same size (order-release consumes one
+ * OrderPlaced and publishes OrderReleased and ReleaseOrderToWarehouse); this process produces
+ * and watches, as for the pipeline. Timed from the first record produced to the last copy consumed.
+ */
+async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, outbound]: [string, string], recordBytes: number, n: number, progress: (line: string) => void): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [inbound, outbound].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+  });
+  let forwarder: SpawnedProcess | undefined;
+  let watcher: Consumer | undefined;
+  try {
+    forwarder = await spawnProcess(
+      'kafka forwarder',
+      'tools/bench/src/processes/kafka-forwarder.ts',
+      { FORWARD_FROM: inbound, FORWARD_TO: outbound, FORWARD_COPIES: '2', FORWARD_GROUP: uniqueName('bench-or-floor'), KAFKA_BROKERS: brokers().join(',') },
+      (output) => output.includes('ready'),
+    );
+    const sent: Sent = { at: new Map() };
+    const current = arrivals();
+    // the second copy stands for ReleaseOrderToWarehouse
+    watcher = await follow(kafka, outbound, false, (m) => {
+      if (String(m.headers?.copy) === '1') arrive(current, String(m.key), String(m.key), sent);
+    });
+    const records: Message[] = Array.from({ length: n }, (_, i) => ({ key: `F-${i}`, value: Buffer.alloc(recordBytes, i % 251) }));
+    const t0 = Date.now();
+    await produceAll(producer, inbound, records, sent);
+    const keys = records.map((m) => String(m.key));
+    const done = await waitUntil('floor: every forwarded record consumed', () => {
+      const settled = settle(current, keys, sent, () => true);
+      return settled.received >= n && settled;
+    }, { timeoutMs: 300_000 });
+    const rate = (n / (done.last - t0)) * 1000;
+    progress(`Kafka floor (consume 1 → produce 2 → consume, no decode, no database, forwarder in its own process): ${round(rate)} records/s`);
+    return rate;
+  } finally {
+    await watcher?.disconnect().catch(() => undefined);
+    await forwarder?.stop().catch(() => undefined);
+    // the topics are deleted at the end of the suite: the shared producer still knows them
+    await admin.disconnect();
+  }
+}
+
 async function encodeOrders(serde: AvroSerde, world: World, prefix: string, n: number): Promise<{ messages: Message[]; ids: string[] }> {
   const messages: Message[] = [];
   const ids: string[] = [];
@@ -354,7 +415,7 @@ export const orderReleaseSuite: BenchSuite = {
   name: 'order-release',
   description: 'orders/s and p50/p99 OrderPlaced → ReleaseOrderToWarehouse through the real app vs raw kafkajs produce→consume',
   async run(args, progress): Promise<BenchMeasurement> {
-    const throughputN = flag(args, 'orders', 2_000);
+    const throughputN = flag(args, 'orders', 4_000);
     const latencyN = flag(args, 'latency-orders', 1_000);
     const run = uniqueName('bench').replace(/[^a-z0-9]/gi, '').toLowerCase();
     const world: World = {
@@ -372,10 +433,11 @@ export const orderReleaseSuite: BenchSuite = {
     await producer.connect();
     const db = new Client({ connectionString: databaseUrl() });
     await db.connect();
-    const apps: { child: ChildProcess; stop(): Promise<void> }[] = [];
+    const apps: SpawnedProcess[] = [];
     let watcher: Consumer | undefined;
     const groupId = `order-release-${run}`;
     const rawTopic = `bench-order-release-raw-${run}`;
+    const floorTopics: [string, string] = [`bench-order-release-floor-in-${run}`, `bench-order-release-floor-out-${run}`];
     try {
       const sample = await encodeOrders(serde, world, `${run}-SAMPLE`, 1);
       const recordBytes = (sample.messages[0].value as Buffer).length;
@@ -383,6 +445,8 @@ export const orderReleaseSuite: BenchSuite = {
 
       // (a) raw kafkajs on a fresh topic with the same layout
       const raw = await measureRaw(plainKafka, producer, rawTopic, recordBytes, throughputN, latencyN, progress);
+      // (a') the same Kafka work as the pipeline, without Lading: what no pipeline can beat here
+      const floor = await measureKafkaFloor(plainKafka, producer, floorTopics, recordBytes, throughputN, progress);
 
       // (b) the real app, isolated: its own group (committed at the topics' end), schemas, port
       const admin = plainKafka.admin();
@@ -541,14 +605,26 @@ export const orderReleaseSuite: BenchSuite = {
       for (const r of events.rows as { ours: boolean; event_type: string; n: number }[]) eventCounts[r.ours ? 'bench' : 'other_tenants'][r.event_type] = r.n;
       progress(`event store: ${JSON.stringify(eventCounts)}`);
 
-      const ratios = { pipeline_vs_raw: round(pipelineRate / raw.rate, 4), p99_vs_raw: round(latency.p99 / raw.latency.p99, 2) };
+      const ratios = {
+        pipeline_vs_raw: round(pipelineRate / raw.rate, 4),
+        p99_vs_raw: round(latency.p99 / raw.latency.p99, 2),
+        /** the Kafka work of the pipeline alone, against raw: the ceiling of pipeline_vs_raw on this machine */
+        kafka_floor_vs_raw: round(floor / raw.rate, 4),
+        pipeline_vs_kafka_floor: round(pipelineRate / floor, 4),
+      };
       progress(`pipeline/raw events/s = ${ratios.pipeline_vs_raw} (goal >= 0.3); p99 pipeline/raw = ${ratios.p99_vs_raw} (goal <= 10)`);
+      progress(`Kafka floor/raw = ${ratios.kafka_floor_vs_raw}; pipeline/Kafka floor = ${ratios.pipeline_vs_kafka_floor}`);
       return {
         ratios,
         recordBytes,
         partitions: PARTITIONS,
         world: { sites: SITES, skus: SKUS, customers: CUSTOMERS, linesPerOrder: 2 },
         app: { instances, process: 'each instance its own process (as deployed); this process plays ERP and WMS', unitOfWorkSize: config.unitOfWorkSize, groupCommitSize: config.groupCommitSize, databasePoolSize: config.databasePoolSize },
+        kafka_floor: {
+          what: 'consume 1 → produce 2 of the same size → consume, in a forwarder process of its own, no decoding, no database',
+          records_per_sec: round(floor),
+          records: throughputN,
+        },
         raw_kafkajs: {
           events_per_sec: round(raw.rate),
           records: throughputN,
@@ -573,7 +649,7 @@ export const orderReleaseSuite: BenchSuite = {
       await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
       await producer.disconnect().catch(() => undefined);
       const admin = plainKafka.admin();
-      await admin.connect().then(() => admin.deleteTopics({ topics: [retryTopicOf(groupId), rawTopic] })).catch(() => undefined);
+      await admin.connect().then(() => admin.deleteTopics({ topics: [retryTopicOf(groupId), rawTopic, ...floorTopics] })).catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       await db.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
       await db.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
