@@ -339,8 +339,9 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
 
     /**
      * Anti-entropy: schedules a re-evaluation of held orders for which stock is on hand now.
-     * Wake-ups come from facts and decisions; this bounds the cost of one lost to a race
-     * (e.g. a site status change while a decision read the old status) to one sweep interval.
+     * Wake-ups come from facts and decisions, and the row locks of a decision (stock, site,
+     * credit) make a fact either visible to it or wait for its hold; this bounds the cost of a
+     * wake-up lost anyway (a timer removed by hand, rows edited by an operator) to one interval.
      */
     async sweepHeldOrders(tx: EventStoreTransaction, now: Date, limit = 500): Promise<number> {
       const held = await readModels.heldOrdersWithStockOnHand(tx.client, limit);

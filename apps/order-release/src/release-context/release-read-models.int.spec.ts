@@ -320,6 +320,38 @@ describe('order-release read models on PostgreSQL', () => {
       expect((await reservations()).map((r) => r.warehouse_order_id)).toEqual(['SO-A-R1', 'SO-EARLIER-R1']);
     });
 
+    it('given a decision reading the site as CLOSED, when the WMS opens the site meanwhile, then the status change waits for the decision and its re-evaluation finds the hold', async () => {
+      await given(siteStatus({ status: 'CLOSED', meta: meta({ occurredAt: at('2026-01-15T14:00:00Z') }, 'WMS') }), stockLevel(25, 0, '2026-01-15T14:00:00Z'));
+      const deciding = await pool.connect();
+      const opening = await pool.connect();
+      try {
+        const openingPid = (await opening.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        await deciding.query('begin');
+        const placed = order('SO-A', 1);
+        const messages = decidePlacement(placed, await loadFor(deciding, placed));
+        expect(messages.flatMap((m) => (m.type === 'OrderHeld' ? m.data.reasons.map((r) => r.code) : []))).toEqual(['WAREHOUSE_CLOSED']);
+
+        await opening.query('begin');
+        const opened = readModels.applyReleaseFact(opening, siteStatus({ status: 'OPEN', meta: meta({ occurredAt: at('2026-01-15T14:30:00Z') }, 'WMS') }));
+        await waitUntil('the status change to wait for the deciding transaction', async () => {
+          const { rows } = await pool.query(`select wait_event_type from pg_stat_activity where pid = $1`, [openingPid]);
+          return rows[0]?.wait_event_type === 'Lock';
+        });
+        await readModels.recordReleaseDecision(deciding, messages);
+        await deciding.query('commit');
+
+        expect(await opened).toBe(true);
+        const woken = await readModels.heldOrdersFor(opening, { kind: 'SITE_STATUS_CHANGED', siteId: placed.siteId });
+        await opening.query('commit');
+        expect(woken.map((h) => h.orderId)).toEqual(['SO-A']);
+      } finally {
+        await deciding.query('rollback').catch(() => undefined);
+        await opening.query('rollback').catch(() => undefined);
+        deciding.release();
+        opening.release();
+      }
+    });
+
     it('given one transaction holding the last capacity slot, then a decision for another SKU waits and, after the first commits, is held for capacity', async () => {
       await givenEarlierReleaseToday();
       await given(siteStatus({ dailyOrderCapacity: 2, meta: meta({ occurredAt: at('2026-01-15T14:59:59.500Z') }, 'WMS') }));

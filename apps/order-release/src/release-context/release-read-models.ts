@@ -205,8 +205,8 @@ async function loadContext(t: ReleaseTables, q: Queryable, needed: ReleaseContex
 /**
  * Loads what the decisions in `scope` read, taking the row locks that make reservation atomic
  * across instances. Lock order, the same in every transaction: stock rows by (tenant, site,
- * sku), then the sites' capacity rows for the operating day by (site, day), then the customers'
- * credit holds by (tenant, customer, hold). Two such transactions wait for each other, never
+ * sku), then the sites (shared) by site, then the sites' capacity rows for the operating day by
+ * (site, day), then the customers' credit holds (shared) by (tenant, customer, hold). Two such transactions wait for each other, never
  * deadlock; the second reads after the first committed its reservations (READ COMMITTED: the
  * statements after a lock wait see what the other transaction committed).
  */
@@ -252,8 +252,13 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
     }
   }
 
+  // FOR SHARE, as credit below: a site status being changed right now is either committed before
+  // we read it, or waits for our commit, and the re-evaluation it schedules then finds our hold
+  // (read without a lock, a CLOSED read racing an OPEN would leave the order held for good).
   const sites = new Map(
-    ((await q.query(`select * from ${t.siteReadiness} where site_id = any($1::text[])`, [scope.sites])).rows as SiteRow[]).map((row) => [row.site_id, siteFactOf(row)]),
+    (
+      (await q.query(`select * from ${t.siteReadiness} where site_id = any($1::text[]) order by site_id collate "C" for share`, [scope.sites])).rows as SiteRow[]
+    ).map((row) => [row.site_id, siteFactOf(row)]),
   );
   // Every capacity row is created if missing and locked (the same upsert): two first releases of
   // a day must not both read "none yet".
