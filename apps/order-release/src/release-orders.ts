@@ -125,7 +125,9 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
   async function decideAll(tx: EventStoreTransaction, inputs: readonly ReleaseDecisionInput[], now: Date): Promise<number> {
     if (inputs.length === 0) return 0;
     const tenants = new Map(inputs.map((input) => [orderReleaseStreamId(input.orderId), input.tenantId]));
-    const stored = await tx.readStreams<OrderReleaseMessage>([...tenants.keys()]);
+    // Locked first (streams, then the snapshot's rows): a timer's re-evaluation and an ERP input
+    // for the same order wait for each other instead of failing on a version conflict.
+    const stored = await tx.readStreams<OrderReleaseMessage>([...tenants.keys()], { forUpdate: true });
     const states = new Map<string, OrderReleaseState>();
     const versions = new Map<string, number>();
     const histories = new Map<string, OrderReleaseMessage[]>();

@@ -47,8 +47,13 @@ export interface EventStoreTransaction {
   /** Appends to several distinct streams in one statement (the batching lever). */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
-  /** Several whole streams in one query, each in version order (a stream with no events maps to []). */
-  readStreams<E extends DomainEvent>(streamIds: readonly string[]): Promise<Map<string, StoredEvent<E>[]>>;
+  /**
+   * Several whole streams in one query, each in version order (a stream with no events maps to
+   * []). With `forUpdate`, the existing streams are locked first (in stream-id order) until the
+   * transaction ends: no other writer can append to them between this read and our append, so a
+   * decision over many streams never fails on a version conflict (take this lock before any other).
+   */
+  readStreams<E extends DomainEvent>(streamIds: readonly string[], options?: { forUpdate?: boolean }): Promise<Map<string, StoredEvent<E>[]>>;
   /**
    * Records that `consumer` handled input `eventId`. False means it already did: the caller
    * must skip the message (its effects are already committed).
@@ -158,14 +163,28 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         return results;
       },
       readStream: (streamId, readOptions) => readStream(client, streamId, readOptions),
-      async readStreams<E extends DomainEvent>(streamIds: readonly string[]) {
+      async readStreams<E extends DomainEvent>(streamIds: readonly string[], readOptions: { forUpdate?: boolean } = {}) {
         const byStream = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
         if (streamIds.length === 0) return byStream;
-        const { rows } = await client.query({
-          name: statementName('read_streams', t),
-          text: `select ${EVENT_COLUMNS} from ${t.events} where stream_id = any($1::text[]) order by stream_id, stream_version`,
-          values: [[...byStream.keys()]],
-        });
+        const { rows } = await client.query(
+          readOptions.forUpdate
+            ? {
+                name: statementName('read_streams_locked', t),
+                // the CTE runs (and locks) because the query refers to it
+                text: `with locked as materialized (
+                         select stream_id from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update
+                       )
+                       select ${EVENT_COLUMNS} from ${t.events}
+                        where stream_id = any($1::text[]) and (select count(*) from locked) >= 0
+                        order by stream_id, stream_version`,
+                values: [[...byStream.keys()]],
+              }
+            : {
+                name: statementName('read_streams', t),
+                text: `select ${EVENT_COLUMNS} from ${t.events} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+                values: [[...byStream.keys()]],
+              },
+        );
         for (const row of rows) byStream.get(row.stream_id as string)!.push(rowToStoredEvent<E>(row));
         return byStream;
       },

@@ -13,8 +13,10 @@ export interface TimerPollerOptions<Command> {
   /**
    * Fires the claimed timers together (instead of `fire`, one by one): set-wise work over many
    * timers costs a few statements instead of a few per timer. When it fails, the batch is rolled
-   * back to a savepoint and each timer is fired alone (`fireAll([timer])`), so one bad timer is
-   * isolated and rescheduled while the others still fire.
+   * back and each timer is fired alone (`fireAll([timer])`), so one bad timer is
+   * isolated and rescheduled while the others still fire. Each of those runs in a transaction of
+   * its own: fired one after another in one transaction, their row locks would pile up in no
+   * common order and deadlock with other transactions.
    */
   fireAll?: (timers: DueTimer<Command>[], tx: EventStoreTransaction) => Promise<void>;
   /** Timers per claiming transaction (default 50). */
@@ -59,23 +61,55 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
   let loop: Promise<void> | undefined;
   const idle = interruptibleSleep();
 
-  async function pollOnce(): Promise<number> {
+  const toTimer = (row: Record<string, any>): DueTimer<Command> => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+    timerId: row.timer_id,
+    tenantId: row.tenant_id,
+    streamId: row.stream_id ?? undefined,
+    dueAt: row.due_at,
+    command: row.command,
+    attempts: row.attempts,
+  });
+
+  /** Fires one claimed timer in `tx` behind a savepoint: deleted when it fired, rescheduled with backoff when it failed. */
+  async function fireClaimed(tx: EventStoreTransaction, timer: DueTimer<Command>): Promise<number> {
+    await tx.client.query('savepoint fire_timer');
+    try {
+      await fire(timer, tx);
+      await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
+      await tx.client.query('release savepoint fire_timer');
+      return 1;
+    } catch (error) {
+      await tx.client.query('rollback to savepoint fire_timer');
+      const delay = retryDelayMs(timer.attempts + 1);
+      logger.error('timer failed to fire; rescheduled', { timerId: timer.timerId, attempts: timer.attempts + 1, delayMs: delay, error: String(error) });
+      await tx.client.query(
+        `update ${t.timers} set attempts = attempts + 1, last_error = $2, due_at = now() + make_interval(secs => $3::float8 / 1000) where timer_id = $1`,
+        [timer.timerId, String(error), delay],
+      );
+      return 0;
+    }
+  }
+
+  /** A timer of a failed batch, in a transaction of its own (claimed again: another poller may have fired it meanwhile). */
+  async function fireAlone(timerId: string): Promise<number> {
     return store.transaction(async (tx) => {
+      const { rows } = await tx.client.query(
+        `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers} where timer_id = $1 and due_at <= now() for update skip locked`,
+        [timerId],
+      );
+      return rows[0] ? fireClaimed(tx, toTimer(rows[0])) : 0;
+    });
+  }
+
+  async function pollOnce(): Promise<number> {
+    let failedBatch: string[] | undefined;
+    const fired = await store.transaction(async (tx) => {
       const { rows } = await tx.client.query(
         `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers}
           where due_at <= now() and starts_with(timer_id, $2) order by due_at limit $1 for update skip locked`,
         [batchSize, options.timerIdPrefix ?? ''],
       );
-      const timers = rows.map(
-        (row): DueTimer<Command> => ({
-          timerId: row.timer_id,
-          tenantId: row.tenant_id,
-          streamId: row.stream_id ?? undefined,
-          dueAt: row.due_at,
-          command: row.command,
-          attempts: row.attempts,
-        }),
-      );
+      const timers = rows.map(toTimer);
       if (fireAll && timers.length > 1) {
         await tx.client.query('savepoint fire_timers');
         try {
@@ -86,28 +120,20 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
         } catch (error) {
           await tx.client.query('rollback to savepoint fire_timers');
           logger.warn('timer batch failed; firing its timers one by one', { timers: timers.length, error: String(error) });
+          // Each in a transaction of its own, after this one ends: firing them one after another
+          // here would pile up the row locks of every timer in no common order.
+          failedBatch = timers.map((timer) => timer.timerId);
+          return 0;
         }
       }
-      let fired = 0;
-      for (const timer of timers) {
-        await tx.client.query('savepoint fire_timer');
-        try {
-          await fire(timer, tx);
-          await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
-          await tx.client.query('release savepoint fire_timer');
-          fired++;
-        } catch (error) {
-          await tx.client.query('rollback to savepoint fire_timer');
-          const delay = retryDelayMs(timer.attempts + 1);
-          logger.error('timer failed to fire; rescheduled', { timerId: timer.timerId, attempts: timer.attempts + 1, delayMs: delay, error: String(error) });
-          await tx.client.query(
-            `update ${t.timers} set attempts = attempts + 1, last_error = $2, due_at = now() + make_interval(secs => $3::float8 / 1000) where timer_id = $1`,
-            [timer.timerId, String(error), delay],
-          );
-        }
-      }
-      return fired;
+      let count = 0;
+      for (const timer of timers) count += await fireClaimed(tx, timer);
+      return count;
     });
+    if (!failedBatch) return fired;
+    let count = 0;
+    for (const timerId of failedBatch) count += await fireAlone(timerId);
+    return count;
   }
 
   async function run() {
