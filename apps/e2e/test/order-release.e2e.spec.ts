@@ -101,7 +101,9 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     simulator = await startSimulator(
       loadSimulatorConfig(
         [
-          ...['--tenants', String(TENANTS), '--tenant-prefix', prefix, '--orders', String(ORDERS), '--orders-per-second', '0'],
+          // paced like a real ERP feed (5 s for 1,000 orders): credit holds then reach order-release
+          // before the customers' later orders, as they would in production, not all in one burst
+          ...['--tenants', String(TENANTS), '--tenant-prefix', prefix, '--orders', String(ORDERS), '--orders-per-second', '200'],
           ...['--seed', '20261127', '--time-scale', '3600', '--round-the-clock', 'true', '--http-port', '0'],
           // no random short picks: a short pick can then only mean order-release over-promised
           ...['--shortage-rate', '0', '--out-of-stock-rate', '0.15', '--credit-hold-rate', '0.1'],
@@ -119,8 +121,11 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     await simulator?.stop();
     for (const stop of stopCollector) await stop().catch(() => undefined);
     for (const instance of instances) await instance.stop().catch(() => undefined);
-    await db?.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
-    await db?.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
+    // LADING_E2E_KEEP_SCHEMAS=true keeps the event store and read models to look into after a failure
+    if (process.env.LADING_E2E_KEEP_SCHEMAS !== 'true') {
+      await db?.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
+      await db?.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
+    }
     await db?.end();
   }, 120_000);
 

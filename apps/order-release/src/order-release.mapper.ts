@@ -432,7 +432,7 @@ export function releaseTriggerFor(fact: ReleaseFact): ReleaseTrigger {
  * not echo it, and then the order's warehouse orders are matched by `orderId`.
  */
 export interface WarehouseProgressFact {
-  kind: 'WarehouseOrderAccepted' | 'OrderPicked' | 'OrderPacked' | 'OrderShipped';
+  kind: 'WarehouseOrderAccepted' | 'WarehouseOrderCancelled' | 'OrderPicked' | 'OrderPacked' | 'OrderShipped';
   tenantId: string;
   orderId: string;
   siteId: string;
@@ -440,7 +440,10 @@ export interface WarehouseProgressFact {
   occurredAt: string;
 }
 
-/** Maps any decoded `wms.fulfilment.v1` record. Acceptance is what hands a reservation over to the WMS (`markHandedOver`). */
+/**
+ * Maps any decoded `wms.fulfilment.v1` record. Acceptance is what hands a reservation over to the
+ * WMS (`markHandedOver`); a cancellation at the warehouse frees it (`freeCancelledWarehouseOrder`).
+ */
 export function warehouseProgressFrom(record: WmsFulfilmentV1Record): WarehouseProgressFact {
   const { meta, orderId, siteId, warehouseOrderId } = record.value;
   const kind = record.recordType.slice('lading.wms.'.length) as WarehouseProgressFact['kind'];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import type { ErpOrdersV1Record, WmsInventoryV1Record, WmsSitesV1Record } from '@lading/contracts';
+import type { ErpOrdersV1Record, WmsFulfilmentV1Record, WmsInventoryV1Record, WmsSitesV1Record } from '@lading/contracts';
 import { createEventStore, migrateEventStore, type EventStore } from '@lading/event-store';
 import { orderReleaseStreamId, type OrderReleaseMessage } from '@lading/order-release-domain';
 import { createTestSchema, testDatabaseUrl } from '@lading/testing';
@@ -93,14 +93,29 @@ describe('order-release workflow: a unit of many records in one transaction', ()
     expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
   });
 
-  it('given 2 bolts, when one unit releases an order, cancels it and places another for 2, then the cancel frees the stock for the later order', async () => {
+  it('given 2 bolts, when one unit releases an order, cancels it and places another for 2, then the later order waits until the WMS confirms the cancel, and is then woken and released', async () => {
     await given(2);
     await store.transaction((tx) => release.handle(tx, [placement('SO-1', 2), cancel('SO-1'), placement('SO-2', 2)], NOW));
 
     expect(await stream('SO-1')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse', 'OrderCancelled', 'CancelWarehouseOrder']);
-    expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+    // the warehouse may have picked SO-1 already: its stock is not promised twice
+    expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderHeld']);
     const reserved = await pool.query(`select order_id from "${readModelSchema}".reservations`);
-    expect(reserved.rows).toEqual([{ order_id: 'SO-2' }]);
+    expect(reserved.rows).toEqual([{ order_id: 'SO-1' }]);
+
+    const confirmed: ReleaseInput = {
+      kind: 'warehouse-progress',
+      record: {
+        recordType: 'lading.wms.WarehouseOrderCancelled',
+        value: { meta: meta({ eventId: randomUUID(), correlationId: 'SO-1' }, 'WMS'), orderId: 'SO-1', siteId: 'US-NJ1', warehouseOrderId: 'SO-1-R1' },
+      } as WmsFulfilmentV1Record,
+    };
+    await store.transaction((tx) => release.handle(tx, [confirmed], NOW));
+    expect((await pool.query(`select order_id from "${readModelSchema}".reservations`)).rows).toEqual([]);
+    const timers = await pool.query(`select command from "${eventStoreSchema}".timers`);
+    expect(timers.rows.map((r) => r.command.orderId)).toEqual(['SO-2']);
+    await store.transaction((tx) => release.onReevaluateHeldOrders(tx, timers.rows.map((r) => r.command), NOW));
+    expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     const capacity = await pool.query(`select sum(released_orders)::int as n from "${readModelSchema}".site_day_releases`);
     expect(capacity.rows[0].n).toBe(2);
   });

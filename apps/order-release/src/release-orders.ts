@@ -164,7 +164,7 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
       } else if (input.command.type === 'AmendOrder') addSkus(scope, input.command.data.amendment.changes.lines);
     }
     const builder = releaseScopeBuilder();
-    for (const [orderId, scope] of scopes) for (const party of scope.parties.values()) builder.add({ ...party, orderId, skus: [...scope.skus] });
+    for (const scope of scopes.values()) for (const party of scope.parties.values()) builder.add({ ...party, skus: [...scope.skus] });
     const ledger = createReleaseLedger(await readModels.lockReleaseSnapshot(tx.client, builder.scope(), now));
 
     const decisions = new Map<string, { events: OrderReleaseMessage[]; metadata: Record<string, string> }[]>();
@@ -211,11 +211,8 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
       // younger orders it held back may go now.
       if (state.status === 'Held') free(tenantId, state.order.siteId, new Set(state.heldLines.map((l) => l.sku)), cause, orderId);
       if (state.status === 'PartiallyReleased') free(tenantId, state.order.siteId, new Set(state.backordered.map((l) => l.sku)), cause, orderId);
-      // A cancel after release gives stock back: the orders waiting for it may go now.
-      const cancelled = messages.find((m) => m.type === 'OrderCancelled');
-      if (cancelled?.type === 'OrderCancelled' && cancelled.data.stage === 'AFTER_RELEASE' && (state.status === 'Released' || state.status === 'PartiallyReleased')) {
-        free(tenantId, state.order.siteId, new Set(state.releases.flatMap((r) => r.lines.map((l) => l.sku))), cause, '');
-      }
+      // A cancel after release gives nothing back yet: the warehouse may have picked the order
+      // already. Its stock is freed when the WMS confirms the cancel (WarehouseOrderCancelled).
       for (const message of messages) {
         if (message.type !== 'OrderHeld') continue;
         const opensAt = message.data.reasons
@@ -330,9 +327,17 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
           for (const { input } of facts) await applyFact(tx, input, now);
         } else {
           for (const input of run as Extract<ReleaseInput, { kind: 'warehouse-progress' }>[]) {
-            // The WMS accepted a warehouse order: its reservation is the WMS's allocation from now on.
             const progress = warehouseProgressFrom(input.record);
+            // The WMS accepted a warehouse order: its reservation is the WMS's allocation from now on.
             if (progress.kind === 'WarehouseOrderAccepted') await readModels.markHandedOver(tx.client, progress, progress.occurredAt);
+            // The WMS cancelled one: nothing of it will be picked, its stock is free, and the
+            // orders waiting for that stock may go now.
+            if (progress.kind === 'WarehouseOrderCancelled') {
+              const freedStock = await readModels.freeCancelledWarehouseOrder(tx.client, progress);
+              const meta = input.record.value.meta;
+              const cause: InboundCause = { correlationId: meta.correlationId, causationId: meta.eventId, occurredAt: meta.occurredAt };
+              for (const stock of freedStock) await scheduleReevaluation(tx, { kind: 'INVENTORY_CHANGED', ...stock }, cause, now);
+            }
           }
         }
       }

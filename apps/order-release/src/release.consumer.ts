@@ -51,6 +51,15 @@ export class ReleaseConsumer {
 
   @EventPattern('lading.wms.WarehouseOrderAccepted')
   warehouseOrderAccepted(@Payload() value: unknown, @Ctx() ctx: MessageContext) {
+    this.warehouseProgress(value, ctx);
+  }
+
+  @EventPattern('lading.wms.WarehouseOrderCancelled')
+  warehouseOrderCancelled(@Payload() value: unknown, @Ctx() ctx: MessageContext) {
+    this.warehouseProgress(value, ctx);
+  }
+
+  private warehouseProgress(value: unknown, ctx: MessageContext) {
     const record = { recordType: ctx.recordType, value } as WmsFulfilmentV1Record;
     warehouseProgressFrom(record);
     this.unit(ctx).add({ kind: 'warehouse-progress', record });

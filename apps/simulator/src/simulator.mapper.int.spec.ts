@@ -116,9 +116,12 @@ describe('simulator mapper against the registered schemas', () => {
       if (record.topic === 'wms.fulfilment.v1') {
         const id = record.value.warehouseOrderId!;
         expect(released.get(id)).toMatchObject({ orderId: record.value.orderId });
-        expect(cancelledIds.has(id) && record.recordType !== 'lading.wms.WarehouseOrderAccepted').toBe(false);
+        // a cancelled warehouse order is at most accepted, then confirmed cancelled: never picked
+        expect(cancelledIds.has(id) && !['lading.wms.WarehouseOrderAccepted', 'lading.wms.WarehouseOrderCancelled'].includes(record.recordType)).toBe(false);
         answered.add(id);
       }
+    const confirmedCancelled = new Set(records.filter((r) => r.recordType === 'lading.wms.WarehouseOrderCancelled').map((r) => r.value.warehouseOrderId));
+    expect(confirmedCancelled).toEqual(cancelledIds);
     expect([...answered].some((id) => /-R\d$/.test(id)) && [...answered].some((id) => /-W\d$/.test(id))).toBe(true);
     const windows = new Map(records.flatMap((r) => (r.recordType === 'lading.wms.WarehouseStatusChanged' ? [[r.value.siteId, [r.value.releaseWindowOpensAt, r.value.cutOffLocalTime]] as const] : [])));
     expect(windows.get('US-IL1')).toEqual([14 * 3_600_000, 2 * 3_600_000]);
@@ -128,6 +131,7 @@ describe('simulator mapper against the registered schemas', () => {
       'lading.wms.OrderPicked',
       'lading.wms.OrderShipped',
       'lading.wms.WarehouseOrderAccepted',
+      'lading.wms.WarehouseOrderCancelled',
       'lading.wms.WarehouseStatusChanged',
     ]);
   });

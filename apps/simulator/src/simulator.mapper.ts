@@ -244,6 +244,7 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
       };
     }
     case 'WarehouseOrderAccepted':
+    case 'WarehouseOrderCancelled':
     case 'WarehouseOrderPicked':
     case 'OrderPacked':
     case 'OrderShipped': {
@@ -259,6 +260,10 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
       };
       if (fact.type === 'WarehouseOrderAccepted') {
         const recordType = 'lading.wms.WarehouseOrderAccepted';
+        return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, warehouseOrderId } }] };
+      }
+      if (fact.type === 'WarehouseOrderCancelled') {
+        const recordType = 'lading.wms.WarehouseOrderCancelled';
         return { records: [{ topic: 'wms.fulfilment.v1', recordType, value: { meta: meta(recordType, journey), orderId: fact.orderId, siteId: fact.siteId, warehouseOrderId } }] };
       }
       if (fact.type === 'WarehouseOrderPicked') {
@@ -295,9 +300,8 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
         ],
       };
     }
-    case 'WarehouseOrderCancelled':
     case 'WarehouseCancellationRejected':
-      return { records: [], unpublishable: fact.type, why: 'wms.fulfilment.v1 has no record type for cancellation outcomes' };
+      return { records: [], unpublishable: fact.type, why: 'wms.fulfilment.v1 has no record type for a refused cancellation (the order goes on: picked, packed, shipped)' };
   }
 }
 

@@ -142,16 +142,19 @@ describe('simulator mapper', () => {
     expect(inventory[0].value).toMatchObject({ sku: item.sku, siteId: 'DE-HAM', allocated: { value: 7 }, changeReason: 'PICK' });
   });
 
-  it('reports cancellation outcomes as unpublishable: the fulfilment topic has no record for them', () => {
-    const cancelled: SimulatedFact<WmsFact> = {
+  it('publishes a cancellation at the warehouse as WarehouseOrderCancelled; a refused cancellation stays unpublishable (the order goes on)', () => {
+    const fact = (type: 'WarehouseOrderCancelled' | 'WarehouseCancellationRejected'): SimulatedFact<WmsFact> => ({
       at: '2026-03-02T08:00:00.000Z',
       system: 'WMS',
       eventId: '6f1c2e1a-0000-4000-8000-000000000002',
       tenantId: 't',
       key: 'O',
-      fact: { type: 'WarehouseOrderCancelled', warehouseOrderId: 'O-W1', orderId: 'O', tenantId: 't', siteId: 'S' },
-    };
-    expect(wmsRecordsFor(cancelled, context)).toMatchObject({ records: [], unpublishable: 'WarehouseOrderCancelled' });
+      fact: type === 'WarehouseOrderCancelled' ? { type, warehouseOrderId: 'O-W1', orderId: 'O', tenantId: 't', siteId: 'S' } : { type, warehouseOrderId: 'O-W1', orderId: 'O', tenantId: 't', siteId: 'S', reason: 'ALREADY_SHIPPED' },
+    });
+    expect(wmsRecordsFor(fact('WarehouseOrderCancelled'), context)).toMatchObject({
+      records: [{ topic: 'wms.fulfilment.v1', recordType: 'lading.wms.WarehouseOrderCancelled', value: { orderId: 'O', siteId: 'S', warehouseOrderId: 'O-W1' } }],
+    });
+    expect(wmsRecordsFor(fact('WarehouseCancellationRejected'), context)).toMatchObject({ records: [], unpublishable: 'WarehouseCancellationRejected' });
   });
 
   it('names a warehouse order by Lading’s id, and by its own `<orderId>-W<n>` only for a release without one', () => {

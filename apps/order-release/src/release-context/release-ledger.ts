@@ -18,19 +18,11 @@ export interface ReleaseContextRequest extends ReleaseContextNeeds {
   orderId: string;
 }
 
-/** A reservation of an order that the WMS has not taken over yet (a cancel frees it). */
-export interface OpenReservation {
-  tenantId: string;
-  siteId: string;
-  sku: string;
-  quantity: number;
-}
-
 /**
  * Everything outside the order streams that a set of release decisions reads, as loaded (and
  * locked) in one transaction: the stock rows of every sku@site the decisions may touch, the
- * sites and their count for the operating day, the held queues at those sites, the customers'
- * credit holds, and the open reservations of the orders being decided.
+ * sites and their count for the operating day, the held queues at those sites and the customers'
+ * credit holds.
  */
 export interface ReleaseSnapshot {
   /** By `stockKey`: the WMS level (absent: never reported) and what our releases reserved beyond it. */
@@ -42,8 +34,6 @@ export interface ReleaseSnapshot {
   held: Map<string, Map<string, HeldOrder>>;
   /** Credit holds by `customerKey(tenantId, customerId)` (orderId null: the whole customer). */
   credit: Map<string, { orderId: string | null; inForce: boolean }[]>;
-  /** By order id. */
-  openReservations: Map<string, OpenReservation[]>;
 }
 
 /** The rows a set of decisions reads (and locks): built before loading, from what the orders may need. */
@@ -53,7 +43,6 @@ export interface ReleaseScope {
   customers: { tenantId: string; customerId: string }[];
   /** Held queues: the tenant's orders at a site. */
   queues: { tenantId: string; siteId: string }[];
-  orders: string[];
 }
 
 const SEP = '\u0000';
@@ -71,15 +60,13 @@ export function releaseScopeBuilder() {
   const sites = new Set<string>();
   const customers = new Map<string, { tenantId: string; customerId: string }>();
   const queues = new Map<string, { tenantId: string; siteId: string }>();
-  const orders = new Set<string>();
   const builder = {
-    add(request: { tenantId: string; customerId: string; siteId: string; skus: readonly string[]; orderId: string }) {
-      const { tenantId, customerId, siteId, orderId } = request;
+    add(request: { tenantId: string; customerId: string; siteId: string; skus: readonly string[] }) {
+      const { tenantId, customerId, siteId } = request;
       for (const sku of request.skus) stock.set(stockKey(tenantId, siteId, sku), { tenantId, siteId, sku });
       sites.add(siteId);
       customers.set(customerKey(tenantId, customerId), { tenantId, customerId });
       queues.set(siteQueueKey(tenantId, siteId), { tenantId, siteId });
-      orders.add(orderId);
       return builder;
     },
     scope(): ReleaseScope {
@@ -88,7 +75,6 @@ export function releaseScopeBuilder() {
         sites: [...sites].sort(byteOrder),
         customers: [...customers.entries()].sort(([a], [b]) => byteOrder(a, b)).map(([, key]) => key),
         queues: [...queues.values()],
-        orders: [...orders],
       };
     },
   };
@@ -156,9 +142,6 @@ export function createReleaseLedger(snapshot: ReleaseSnapshot) {
             for (const line of lines) stockOf(tenantId, siteId, line.sku).reserved += line.quantity;
             const day = siteDayKey(siteId, operatingDay);
             snapshot.releasedOrders.set(day, (snapshot.releasedOrders.get(day) ?? 0) + 1);
-            const open = snapshot.openReservations.get(orderId) ?? [];
-            open.push(...lines.map((line) => ({ tenantId, siteId, sku: line.sku, quantity: line.quantity })));
-            snapshot.openReservations.set(orderId, open);
             heldQueue(tenantId, siteId).delete(orderId);
             break;
           }
@@ -167,16 +150,11 @@ export function createReleaseLedger(snapshot: ReleaseSnapshot) {
             heldQueue(held.tenantId, held.siteId).set(held.orderId, held);
             break;
           }
-          case 'OrderCancelled': {
-            const { orderId } = message.data;
-            for (const queue of snapshot.held.values()) queue.delete(orderId);
-            for (const open of snapshot.openReservations.get(orderId) ?? []) {
-              const entry = stockOf(open.tenantId, open.siteId, open.sku);
-              entry.reserved = Math.max(0, entry.reserved - open.quantity);
-            }
-            snapshot.openReservations.delete(orderId);
+          case 'OrderCancelled':
+            // What was released stays reserved: the warehouse may have picked it already. The WMS
+            // frees it (WarehouseOrderCancelled) or its stock levels reconcile it.
+            for (const queue of snapshot.held.values()) queue.delete(message.data.orderId);
             break;
-          }
           default:
             break;
         }

@@ -225,7 +225,7 @@ describe('order-release read models on PostgreSQL', () => {
       expect((await reservations())[0].handed_over_at).toEqual(new Date('2026-01-15T15:01:00Z'));
     });
 
-    it('given a released order not yet accepted, when cancelled, then its reservation is freed and capacity keeps the count', async () => {
+    it('given a released order, when cancelled, then its stock stays reserved (the warehouse may have picked it) until the WMS confirms the cancel; capacity keeps the count', async () => {
       await given(siteStatus(), stockLevel(10, 0, '2026-01-15T14:00:00Z'));
       const history = await placeInTransaction(order('SO-1', 4));
       const cancel = orderRelease.decide({ type: 'CancelOrder', data: { orderId: 'SO-1', reason: 'customer changed mind', cancelledAt: NOW.toISOString() } }, history.reduce(orderRelease.evolve, initialState()), { now: NOW });
@@ -233,6 +233,12 @@ describe('order-release read models on PostgreSQL', () => {
       await inTransaction((c) => readModels.recordReleaseDecision(c, cancel));
 
       expect(types(cancel)).toEqual(['OrderCancelled', 'CancelWarehouseOrder']);
+      expect((await reservations()).map((r) => r.warehouse_order_id)).toEqual(['SO-1-R1']);
+      expect(await available()).toBe(6);
+
+      // the WMS cancelled it before picking: the stock is free again, and the caller learns which
+      const freed = await inTransaction((c) => readModels.freeCancelledWarehouseOrder(c, { orderId: 'SO-1', warehouseOrderId: 'SO-1-R1' }));
+      expect(freed).toEqual([{ tenantId: TENANT, siteId: 'US-NJ1', sku: 'BOLT-M8' }]);
       expect(await reservations()).toEqual([]);
       expect(await available()).toBe(10);
       // the warehouse already spent effort on it today: the slot is not given back

@@ -77,6 +77,11 @@ export interface ReleaseReadModels {
    * on, its `allocated` includes the reservation. Returns the reservation rows handed over.
    */
   markHandedOver(q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number>;
+  /**
+   * The WMS cancelled a warehouse order (before picking it): its reservations are dropped, handed
+   * over or not (the WMS freed its allocation). Returns the sku@site whose stock that freed.
+   */
+  freeCancelledWarehouseOrder(q: Queryable, cancelled: WarehouseOrderRef): Promise<{ tenantId: string; siteId: string; sku: string }[]>;
   /** The held orders a change concerns, oldest first (`heldOrdersToReevaluate`). */
   heldOrdersFor(q: Queryable, trigger: ReleaseTrigger): Promise<HeldOrder[]>;
   /**
@@ -95,6 +100,7 @@ export function createReleaseReadModels(options: { schema?: string } = {}): Rele
     lockReleaseSnapshot: (q, scope, now) => lockSnapshot(t, q, scope, now),
     recordReleaseDecision: (q, messages) => recordDecisions(t, q, messages),
     markHandedOver: (q, accepted, at) => handOver(t, q, accepted, at),
+    freeCancelledWarehouseOrder: (q, cancelled) => freeCancelled(t, q, cancelled),
     heldOrdersFor: (q, trigger) => heldFor(t, q, trigger),
     heldOrdersWithStockOnHand: async (q, limit) =>
       (
@@ -281,10 +287,9 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
   }
 
   // After the locks, in one statement: what our releases reserved beyond the WMS's levels, the
-  // held queues, the credit holds (FOR SHARE: a hold being released right now is either
+  // held queues and the credit holds (FOR SHARE: a hold being released right now is either
   // committed before we read, or waits for our commit and its re-evaluation then finds our
-  // hold) and the open reservations of the orders being decided. Read after the lock waits,
-  // it sees what a transaction we waited for committed.
+  // hold). Read after the lock waits, it sees what a transaction we waited for committed.
   const rest = (
     await q.query(
       `with keys as (select * from unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku)),
@@ -306,10 +311,7 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
          (select coalesce(json_agg(h), '[]') from (
             select h.* from ${t.heldOrders} h
               join unnest($4::text[], $5::text[]) as k(tenant_id, site_id) on (h.tenant_id, h.site_id) = (k.tenant_id, k.site_id)) h) as held,
-         (select coalesce(json_agg(c), '[]') from credit c) as credit,
-         (select coalesce(json_agg(o), '[]') from (
-            select order_id, tenant_id, site_id, sku, quantity::text as quantity
-              from ${t.reservations} where order_id = any($8::text[]) and handed_over_at is null) o) as open`,
+         (select coalesce(json_agg(c), '[]') from credit c) as credit`,
       [
         stockTenants,
         stockSites,
@@ -318,14 +320,12 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
         scope.queues.map((k) => k.siteId),
         scope.customers.map((k) => k.tenantId),
         scope.customers.map((k) => k.customerId),
-        scope.orders,
       ],
     )
   ).rows[0] as {
     reserved: { tenant_id: string; site_id: string; sku: string; reserved: string }[];
     held: (Omit<HeldRow, 'queued_since'> & { queued_since: string })[];
     credit: { tenant_id: string; customer_id: string; order_id: string | null; in_force: boolean }[];
-    open: { order_id: string; tenant_id: string; site_id: string; sku: string; quantity: string }[];
   };
   for (const row of rest.reserved) {
     const entry = stock.get(stockKey(row.tenant_id, row.site_id, row.sku));
@@ -343,15 +343,7 @@ async function lockSnapshot(t: ReleaseTables, q: Queryable, scope: ReleaseScope,
     const key = customerKey(row.tenant_id, row.customer_id);
     credit.set(key, [...(credit.get(key) ?? []), { orderId: row.order_id, inForce: row.in_force }]);
   }
-  const openReservations: ReleaseSnapshot['openReservations'] = new Map();
-  for (const row of rest.open) {
-    openReservations.set(row.order_id, [
-      ...(openReservations.get(row.order_id) ?? []),
-      { tenantId: row.tenant_id, siteId: row.site_id, sku: row.sku, quantity: Number(row.quantity) },
-    ]);
-  }
-
-  return { stock, sites, releasedOrders, held, credit, openReservations };
+  return { stock, sites, releasedOrders, held, credit };
 }
 
 interface StockRow {
@@ -397,12 +389,10 @@ function siteFactOf(row: SiteRow): SiteStatusFact {
 /**
  * Writes decisions back, set-wise (a few statements however many orders): reservations of every
  * OrderReleased (each warehouse order counted once against its site's day, even if recorded
- * twice), then the cancels (what the WMS has not taken over is freed), then each order's place
- * in the held queue as its last message left it.
+ * twice), then each order's place in the held queue as its last message left it.
  */
 async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonly OrderReleaseMessage[]): Promise<void> {
   const released: OrderReleased['data'][] = [];
-  const cancelled = new Set<string>();
   /** The last queue-changing message per order: held (upsert) or out of the queue (delete). */
   const queue = new Map<string, OrderHeld | undefined>();
   for (const message of messages) {
@@ -416,7 +406,6 @@ async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonl
         queue.set(message.data.orderId, message);
         break;
       case 'OrderCancelled':
-        cancelled.add(message.data.orderId);
         queue.set(message.data.orderId, undefined);
         break;
       case 'OrderReceived':
@@ -469,27 +458,22 @@ async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonl
     .filter((held): held is OrderHeld => held !== undefined)
     .map((event) => ({ held: heldOrderFromEvent(event), heldAt: event.data.heldAt }))
     .sort((a, b) => byteOrder(a.held.orderId, b.held.orderId));
-  if (cancelled.size === 0 && leaving.length === 0 && entering.length === 0) return;
-  // One statement (after the reservations above, so a cancel sees a release of the same unit):
-  // what the WMS has not taken over of a cancelled order is freed (what it accepted stays until
-  // a stock level reflects the cancel: it is in `allocated`), and each order takes the place in
-  // the held queue its last message left it in. The three touch disjoint rows.
+  if (leaving.length === 0 && entering.length === 0) return;
+  // One statement: each order takes the place in the held queue its last message left it in.
+  // A cancel leaves the queue but frees no stock: what was released stays reserved until the WMS
+  // confirms the cancel (freeCancelledWarehouseOrder) or its stock levels reconcile it.
   await q.query(
-    `with freed as (
-       delete from ${t.reservations} where order_id = any($1::text[]) and handed_over_at is null
-     ),
-     leaving as (
-       delete from ${t.heldOrders} where order_id = any($2::text[])
+    `with leaving as (
+       delete from ${t.heldOrders} where order_id = any($1::text[])
      )
      insert into ${t.heldOrders} (order_id, tenant_id, customer_id, site_id, queued_since, reasons, waiting_for, backorder, held_at)
      select h.order_id, h.tenant_id, h.customer_id, h.site_id, h.queued_since, h.reasons, h.waiting_for, h.backorder, h.held_at
-       from jsonb_to_recordset($3::jsonb) as h(order_id text, tenant_id text, customer_id text, site_id text, queued_since timestamptz,
+       from jsonb_to_recordset($2::jsonb) as h(order_id text, tenant_id text, customer_id text, site_id text, queued_since timestamptz,
                                                reasons text[], waiting_for jsonb, backorder boolean, held_at timestamptz)
      on conflict (order_id) do update
        set customer_id = excluded.customer_id, site_id = excluded.site_id, queued_since = excluded.queued_since, reasons = excluded.reasons,
            waiting_for = excluded.waiting_for, backorder = excluded.backorder, held_at = excluded.held_at`,
     [
-      [...cancelled],
       leaving.sort(byteOrder),
       JSON.stringify(
         entering.map(({ held, heldAt }) => ({
@@ -506,6 +490,21 @@ async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonl
       ),
     ],
   );
+}
+
+async function freeCancelled(t: ReleaseTables, q: Queryable, cancelled: WarehouseOrderRef): Promise<{ tenantId: string; siteId: string; sku: string }[]> {
+  const freed = (rows: { tenant_id: string; site_id: string; sku: string }[]) => rows.map((r) => ({ tenantId: r.tenant_id, siteId: r.site_id, sku: r.sku }));
+  if (cancelled.warehouseOrderId !== null) {
+    const byId = await q.query(`delete from ${t.reservations} where warehouse_order_id = $1 and order_id = $2 returning tenant_id, site_id, sku`, [
+      cancelled.warehouseOrderId,
+      cancelled.orderId,
+    ]);
+    if (byId.rows.length > 0) return freed(byId.rows);
+  }
+  // The WMS named the order by its own id (or none): every warehouse order of the order it has
+  // not accepted. One it accepted may still be picked; its stock levels reconcile it.
+  const byOrder = await q.query(`delete from ${t.reservations} where order_id = $1 and handed_over_at is null returning tenant_id, site_id, sku`, [cancelled.orderId]);
+  return freed(byOrder.rows);
 }
 
 async function handOver(t: ReleaseTables, q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number> {

@@ -2,7 +2,7 @@
 // change the schema (or the catalog) and run `npm run codegen`; `npm run codegen:check`
 // and the contracts drift test fail when this file differs from what the schemas produce.
 
-import type { BookCarrier, CancelWarehouseOrder, CreateReturnLabel, ExpectReturn, IssueCreditMemo, PostFreightCost, ReleaseOrderToWarehouse, CaseOpened, ReturnRequested, CreditHoldPlaced, CreditHoldReleased, OrderAmended, OrderCancelled, OrderPlaced, ClaimFiled, CustomerNotificationRequested, DeliveryConfirmed, EtaUpdated, ExceptionAcknowledged, ExceptionRaised, ExceptionResolved, MilestoneRecorded, OrderHeld, OrderReleased, RefundRequested, ReturnAuthorized, ReturnRejected, ShipmentBooked, ShipmentPlanned, SlaBreached, BookingRejected, CarrierBooked, CarrierTrackingEvent, ProofOfDelivery, InventoryLevelChanged, OrderPacked, OrderPicked, OrderShipped, ReturnInspected, ReturnReceived, WarehouseOrderAccepted, WarehouseStatusChanged } from './types';
+import type { BookCarrier, CancelWarehouseOrder, CreateReturnLabel, ExpectReturn, IssueCreditMemo, PostFreightCost, ReleaseOrderToWarehouse, CaseOpened, ReturnRequested, CreditHoldPlaced, CreditHoldReleased, OrderAmended, OrderCancelled, OrderPlaced, ClaimFiled, CustomerNotificationRequested, DeliveryConfirmed, EtaUpdated, ExceptionAcknowledged, ExceptionRaised, ExceptionResolved, MilestoneRecorded, OrderHeld, OrderReleased, RefundRequested, ReturnAuthorized, ReturnRejected, ShipmentBooked, ShipmentPlanned, SlaBreached, BookingRejected, CarrierBooked, CarrierTrackingEvent, ProofOfDelivery, InventoryLevelChanged, OrderPacked, OrderPicked, OrderShipped, ReturnInspected, ReturnReceived, WarehouseOrderAccepted, WarehouseOrderCancelled, WarehouseStatusChanged } from './types';
 
 /** Records on erp.orders.v1 (key: ERP order id), discriminated by recordType. */
 export type ErpOrdersV1Record =
@@ -26,6 +26,7 @@ export type WmsSitesV1Record =
 /** Records on wms.fulfilment.v1 (key: ERP order id), discriminated by recordType. */
 export type WmsFulfilmentV1Record =
   | { readonly recordType: 'lading.wms.WarehouseOrderAccepted'; readonly value: WarehouseOrderAccepted }
+  | { readonly recordType: 'lading.wms.WarehouseOrderCancelled'; readonly value: WarehouseOrderCancelled }
   | { readonly recordType: 'lading.wms.OrderPicked'; readonly value: OrderPicked }
   | { readonly recordType: 'lading.wms.OrderPacked'; readonly value: OrderPacked }
   | { readonly recordType: 'lading.wms.OrderShipped'; readonly value: OrderShipped };

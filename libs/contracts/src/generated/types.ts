@@ -878,6 +878,18 @@ export interface WarehouseOrderAccepted {
   warehouseOrderId: string;
 }
 
+/** WMS: a warehouse order was cancelled at the warehouse (a CancelWarehouseOrder it could still honour, before picking): nothing of it will be picked, and whatever the WMS allocated to it is free again. */
+export interface WarehouseOrderCancelled {
+  /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
+  meta: EventMeta;
+  /** Order id (the ERP order id). */
+  orderId: string;
+  /** Warehouse site. */
+  siteId: string;
+  /** The warehouse order cancelled: CancelWarehouseOrder.warehouseOrderId echoed, else the WMS's own id for the order. */
+  warehouseOrderId: string;
+}
+
 /** WMS: a site opened, closed, or changed its release window (opening, cut-off) or capacity. Carries the full status, so the latest event per site is the truth. */
 export interface WarehouseStatusChanged {
   /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
@@ -941,6 +953,7 @@ export interface RecordTypes {
   'lading.wms.ReturnInspected': ReturnInspected;
   'lading.wms.ReturnReceived': ReturnReceived;
   'lading.wms.WarehouseOrderAccepted': WarehouseOrderAccepted;
+  'lading.wms.WarehouseOrderCancelled': WarehouseOrderCancelled;
   'lading.wms.WarehouseStatusChanged': WarehouseStatusChanged;
 }
 
@@ -989,5 +1002,6 @@ export const recordTypeNames: readonly RecordTypeName[] = [
   'lading.wms.ReturnInspected',
   'lading.wms.ReturnReceived',
   'lading.wms.WarehouseOrderAccepted',
+  'lading.wms.WarehouseOrderCancelled',
   'lading.wms.WarehouseStatusChanged',
 ];

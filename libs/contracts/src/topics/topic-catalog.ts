@@ -117,7 +117,7 @@ export const topicCatalog: readonly TopicSpec[] = [
     name: 'wms.fulfilment.v1',
     keyField: 'orderId',
     keyDescription: 'ERP order id',
-    recordTypes: ['lading.wms.WarehouseOrderAccepted', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped'],
+    recordTypes: ['lading.wms.WarehouseOrderAccepted', 'lading.wms.WarehouseOrderCancelled', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped'],
     producedBy: 'wms',
     consumedBy: ['order-release', 'shipment-planning', 'visibility', 'analytics'],
   }),
