@@ -305,18 +305,18 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
       // facts first (decisions then read the newest stock, sites and credit), then the WMS's
       // progress, then the ERP's orders. Stable: inputs of one kind keep their order.
       const sorted = inputs.map((input, index) => ({ input, index })).sort((a, b) => KIND_ORDER[a.input.kind] - KIND_ORDER[b.input.kind] || a.index - b.index);
-      const todo = sorted.map(({ input }) => input).filter((input) => {
+      const pending = sorted.map(({ input }) => input).filter((input) => {
         const id = eventIdOf(input);
         if (!fresh.has(id) || taken.has(id)) return false;
         taken.add(id);
         return true;
       });
       let appended = 0;
-      for (let at = 0; at < todo.length; ) {
-        const kind = todo[at].kind;
+      for (let at = 0; at < pending.length; ) {
+        const kind = pending[at].kind;
         let end = at;
-        while (end < todo.length && todo[end].kind === kind) end++;
-        const run = todo.slice(at, end);
+        while (end < pending.length && pending[end].kind === kind) end++;
+        const run = pending.slice(at, end);
         at = end;
         if (kind === 'erp-order') {
           const orders = run as Extract<ReleaseInput, { kind: 'erp-order' }>[];
@@ -341,7 +341,7 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
           }
         }
       }
-      return { handled: todo.length, duplicates: inputs.length - todo.length, appended };
+      return { handled: pending.length, duplicates: inputs.length - pending.length, appended };
     },
 
     /**
