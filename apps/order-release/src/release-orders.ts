@@ -130,11 +130,9 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
     const stored = await tx.readStreams<OrderReleaseMessage>([...tenants.keys()], { forUpdate: true });
     const states = new Map<string, OrderReleaseState>();
     const versions = new Map<string, number>();
-    const histories = new Map<string, OrderReleaseMessage[]>();
     for (const [streamId, events] of stored) {
       states.set(streamId, foldEvents(orderRelease, events.map((e) => e.payload)));
       versions.set(streamId, events.length > 0 ? events[events.length - 1].streamVersion : 0);
-      histories.set(streamId, events.map((e) => e.payload));
     }
 
     // Everything the decisions may read, locked up front in one common order (see lockReleaseSnapshot).
@@ -191,7 +189,6 @@ export function createReleaseOrders(readModels: ReleaseReadModels, activity?: Re
       if (messages.length === 0) continue;
       const after = messages.reduce(orderRelease.evolve, state);
       states.set(streamId, after);
-      histories.get(streamId)!.push(...messages);
       ledger.apply(messages);
       decided.push(...messages);
       const list = decisions.get(streamId) ?? [];

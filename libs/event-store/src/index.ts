@@ -19,7 +19,5 @@ export { rebuildProjection } from './projections/rebuild';
 export type { RebuildOptions, RebuildProgress } from './projections/rebuild';
 export { streamSummaryProjection } from './projections/stream-summary.projection';
 export { builtInProjections } from './projections/built-in';
-export { transactionalUnitOfWork } from './unit-of-work';
-export type { TransactionalUnitOfWork } from './unit-of-work';
 export { createGroupCommitter, GroupCommitUnit, groupCommitUnitOfWork } from './group-commit';
 export type { GroupCommitOptions, GroupCommitter } from './group-commit';
