@@ -358,6 +358,39 @@ describe('order-release read models on PostgreSQL', () => {
       }
     });
 
+    it('given a decision holding the stock rows, when the WMS confirms the cancel of a release meanwhile, then freeing waits for the decision, and the held orders to wake include its hold', async () => {
+      await given(siteStatus(), stockLevel(4, 0, '2026-01-15T14:00:00Z'));
+      expect(types(await placeInTransaction(order('SO-GONE', 4)))).toContain('OrderReleased');
+      const deciding = await pool.connect();
+      const freeing = await pool.connect();
+      try {
+        const freeingPid = (await freeing.query('select pg_backend_pid() as pid')).rows[0].pid as number;
+        await deciding.query('begin');
+        const placed = order('SO-WAITING', 2);
+        const messages = decidePlacement(placed, await loadFor(deciding, placed));
+        expect(messages.flatMap((m) => (m.type === 'OrderHeld' ? m.data.reasons.map((r) => r.code) : []))).toEqual(['INSUFFICIENT_INVENTORY']);
+
+        await freeing.query('begin');
+        const freed = readModels.freeCancelledWarehouseOrder(freeing, { orderId: 'SO-GONE', warehouseOrderId: 'SO-GONE-R1' });
+        await waitUntil('freeing to wait for the deciding transaction', async () => {
+          const { rows } = await pool.query(`select wait_event_type from pg_stat_activity where pid = $1`, [freeingPid]);
+          return rows[0]?.wait_event_type === 'Lock';
+        });
+        await readModels.recordReleaseDecision(deciding, messages);
+        await deciding.query('commit');
+
+        expect(await freed).toEqual([{ tenantId: TENANT, siteId: 'US-NJ1', sku: 'BOLT-M8' }]);
+        const woken = await readModels.heldOrdersFor(freeing, { kind: 'INVENTORY_CHANGED', tenantId: TENANT, siteId: 'US-NJ1', sku: 'BOLT-M8' });
+        await freeing.query('commit');
+        expect(woken.map((h) => h.orderId)).toEqual(['SO-WAITING']);
+      } finally {
+        await deciding.query('rollback').catch(() => undefined);
+        await freeing.query('rollback').catch(() => undefined);
+        deciding.release();
+        freeing.release();
+      }
+    });
+
     it('given one transaction holding the last capacity slot, then a decision for another SKU waits and, after the first commits, is held for capacity', async () => {
       await givenEarlierReleaseToday();
       await given(siteStatus({ dailyOrderCapacity: 2, meta: meta({ occurredAt: at('2026-01-15T14:59:59.500Z') }, 'WMS') }));

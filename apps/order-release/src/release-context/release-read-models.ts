@@ -493,18 +493,32 @@ async function recordDecisions(t: ReleaseTables, q: Queryable, messages: readonl
 }
 
 async function freeCancelled(t: ReleaseTables, q: Queryable, cancelled: WarehouseOrderRef): Promise<{ tenantId: string; siteId: string; sku: string }[]> {
-  const freed = (rows: { tenant_id: string; site_id: string; sku: string }[]) => rows.map((r) => ({ tenantId: r.tenant_id, siteId: r.site_id, sku: r.sku }));
-  if (cancelled.warehouseOrderId !== null) {
-    const byId = await q.query(`delete from ${t.reservations} where warehouse_order_id = $1 and order_id = $2 returning tenant_id, site_id, sku`, [
-      cancelled.warehouseOrderId,
-      cancelled.orderId,
-    ]);
-    if (byId.rows.length > 0) return freed(byId.rows);
-  }
+  type Row = { warehouse_order_id: string; sku: string; tenant_id: string; site_id: string };
+  const columns = 'warehouse_order_id, sku, tenant_id, site_id';
+  const byId: Row[] =
+    cancelled.warehouseOrderId === null
+      ? []
+      : (await q.query(`select ${columns} from ${t.reservations} where warehouse_order_id = $1 and order_id = $2`, [cancelled.warehouseOrderId, cancelled.orderId])).rows;
   // The WMS named the order by its own id (or none): every warehouse order of the order it has
   // not accepted. One it accepted may still be picked; its stock levels reconcile it.
-  const byOrder = await q.query(`delete from ${t.reservations} where order_id = $1 and handed_over_at is null returning tenant_id, site_id, sku`, [cancelled.orderId]);
-  return freed(byOrder.rows);
+  const doomed: Row[] =
+    byId.length > 0 ? byId : (await q.query(`select ${columns} from ${t.reservations} where order_id = $1 and handed_over_at is null`, [cancelled.orderId])).rows;
+  if (doomed.length === 0) return [];
+  // The stock rows first, in lock order, as a decision locks them: a decision reading these
+  // reservations right now commits its hold before the caller looks for held orders to wake,
+  // or it reads after they are gone.
+  await q.query(
+    `select 1 from ${t.stockLevels} s
+       join unnest($1::text[], $2::text[], $3::text[]) as k(tenant_id, site_id, sku) on (s.tenant_id, s.site_id, s.sku) = (k.tenant_id, k.site_id, k.sku)
+      order by s.tenant_id collate "C", s.site_id collate "C", s.sku collate "C"
+      for update of s`,
+    [doomed.map((r) => r.tenant_id), doomed.map((r) => r.site_id), doomed.map((r) => r.sku)],
+  );
+  const { rows } = await q.query(
+    `delete from ${t.reservations} where (warehouse_order_id, sku) in (select * from unnest($1::text[], $2::text[])) returning tenant_id, site_id, sku`,
+    [doomed.map((r) => r.warehouse_order_id), doomed.map((r) => r.sku)],
+  );
+  return (rows as Row[]).map((r) => ({ tenantId: r.tenant_id, siteId: r.site_id, sku: r.sku }));
 }
 
 async function handOver(t: ReleaseTables, q: Queryable, accepted: WarehouseOrderRef, at: string | Date): Promise<number> {
