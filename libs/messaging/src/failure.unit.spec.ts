@@ -74,6 +74,15 @@ describe('headers', () => {
     expect(parseTraceparent('00-00000000000000000000000000000000-00f067aa0ba902b7-01')).toBeUndefined();
   });
 
+  it('gives every record its own valid ids, across refills of the random pool', () => {
+    // 3,000 traces of 24 random bytes each: the 4 KiB pool is refilled many times over
+    const made = Array.from({ length: 3000 }, () => childTraceparent());
+    const parsed = made.map((t) => parseTraceparent(t));
+    expect(parsed.every((t) => t !== undefined)).toBe(true);
+    expect(new Set(parsed.map((t) => t!.traceId)).size).toBe(3000);
+    expect(new Set(parsed.map((t) => t!.spanId)).size).toBe(3000);
+  });
+
   it('puts meta into headers, omitting a null causation id', () => {
     const headers = metaHeaders('com.lading.X', { eventId: 'e', tenantId: 't', correlationId: 'c', causationId: null, occurredAt: 5, sourceSystem: 'erp', schemaVersion: 1 }, 'tp');
     expect(headerText(headers, Headers.occurredAt)).toBe('5');

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
 import type { EventMeta } from './ports';
 
@@ -92,8 +92,24 @@ export function parseTraceparent(value: string | undefined): TraceContext | unde
  */
 export function childTraceparent(parent?: string): string {
   const context = parseTraceparent(parent);
-  const traceId = context?.traceId ?? randomBytes(16).toString('hex');
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${context?.flags ?? '01'}`;
+  const traceId = context?.traceId ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${context?.flags ?? '01'}`;
+}
+
+// Span and trace ids come from a pool of random bytes filled 4 KiB at a time: every produced
+// record needs one, and a call into the CSPRNG per id was a few per cent of a busy relay's CPU.
+const RANDOM_POOL = Buffer.alloc(4096);
+let randomAt = RANDOM_POOL.length;
+
+function randomHex(bytes: number): string {
+  if (randomAt + bytes > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomAt = 0;
+  }
+  const hex = RANDOM_POOL.toString('hex', randomAt, randomAt + bytes);
+  randomAt += bytes;
+  // all-zero ids are invalid in W3C trace context (1 in 2^64 for a span id, but cheap to rule out)
+  return /^0+$/.test(hex) ? randomHex(bytes) : hex;
 }
 
 /** `meta` of a decoded record, when it has one. */
