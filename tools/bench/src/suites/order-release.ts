@@ -6,11 +6,12 @@ import { resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { keyOf, schemaVersions, type EventMeta, type InventoryLevelChanged, type OrderPlaced, type RecordTypeName, type WarehouseStatusChanged } from '@lading/contracts';
-import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, metaHeaders, retryTopicOf } from '@lading/messaging';
+import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, metaHeaders, retryTopicOf } from '@lading/messaging';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
 import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, type OrderReleaseConfig } from '@lading/order-release-app';
 import type { BenchMeasurement, BenchSuite } from '../main';
+import { classifyLadingProcesses, cpuUse, describeCpuUse, readCpu, type CpuUse } from '../cpu-accounting';
 
 /*
  * order-release: orders/s released end to end (OrderPlaced produced on erp.orders.v1 →
@@ -169,7 +170,8 @@ async function spawnProcess(what: string, entry: string, env: Record<string, str
 function spawnOrderRelease(env: Record<string, string>, port: number): Promise<SpawnedProcess> {
   // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
   const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
-  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), profiling);
+  const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), [...extra, ...profiling]);
 }
 
 /**
@@ -320,6 +322,8 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
     const all = () => true;
 
     const throughput = batch('T', throughputN);
+    const classify = classifyLadingProcesses(new Map());
+    const cpuBefore = readCpu(classify);
     const t0 = Date.now();
     await produceAll(producer, topic, throughput, sent);
     const keys = throughput.map((m) => String(m.key));
@@ -328,7 +332,9 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
       return settled.received >= throughputN && settled;
     }, { timeoutMs: 120_000 });
     const rate = (throughputN / (done.last - t0)) * 1000;
+    const cpu = cpuUse(cpuBefore, readCpu(classify), throughputN);
     progress(`raw kafkajs produce→consume: ${round(rate)} events/s (${throughputN} records, ${done.duplicates} duplicates)`);
+    progress(`  raw ${describeCpuUse(cpu, 'record')}`);
 
     const paced = Math.max(50, Math.round(rate / 2));
     const pacedBatch = batch('L', latencyN);
@@ -340,7 +346,7 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
     }, { timeoutMs: 120_000 });
     const latency = latencyOf(pacedDone);
     progress(`raw kafkajs latency at ${paced}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms (max ${latency.max})`);
-    return { rate, paced, latency };
+    return { rate, paced, latency, cpu };
   } finally {
     await consumer?.disconnect().catch(() => undefined);
     await admin.disconnect();
@@ -353,7 +359,7 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
  * OrderPlaced and publishes OrderReleased and ReleaseOrderToWarehouse); this process produces
  * and watches, as for the pipeline. Timed from the first record produced to the last copy consumed.
  */
-async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, outbound]: [string, string], recordBytes: number, n: number, progress: (line: string) => void): Promise<number> {
+async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, outbound]: [string, string], recordBytes: number, n: number, progress: (line: string) => void): Promise<{ rate: number; cpu: CpuUse | undefined }> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -376,6 +382,8 @@ async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, out
       if (String(m.headers?.copy) === '1') arrive(current, String(m.key), String(m.key), sent);
     });
     const records: Message[] = Array.from({ length: n }, (_, i) => ({ key: `F-${i}`, value: Buffer.alloc(recordBytes, i % 251) }));
+    const classify = classifyLadingProcesses(new Map([[forwarder.child.pid!, 'forwarder']]));
+    const cpuBefore = readCpu(classify);
     const t0 = Date.now();
     await produceAll(producer, inbound, records, sent);
     const keys = records.map((m) => String(m.key));
@@ -384,8 +392,10 @@ async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, out
       return settled.received >= n && settled;
     }, { timeoutMs: 300_000 });
     const rate = (n / (done.last - t0)) * 1000;
+    const cpu = cpuUse(cpuBefore, readCpu(classify), n);
     progress(`Kafka floor (consume 1 → produce 2 → consume, no decode, no database, forwarder in its own process): ${round(rate)} records/s`);
-    return rate;
+    progress(`  floor ${describeCpuUse(cpu, 'record')}`);
+    return { rate, cpu };
   } finally {
     await watcher?.disconnect().catch(() => undefined);
     await forwarder?.stop().catch(() => undefined);
@@ -415,7 +425,7 @@ export const orderReleaseSuite: BenchSuite = {
   name: 'order-release',
   description: 'orders/s and p50/p99 OrderPlaced → ReleaseOrderToWarehouse through the real app vs raw kafkajs produce→consume',
   async run(args, progress): Promise<BenchMeasurement> {
-    const throughputN = flag(args, 'orders', 4_000);
+    const throughputN = flag(args, 'orders', 10_000);
     const latencyN = flag(args, 'latency-orders', 1_000);
     const run = uniqueName('bench').replace(/[^a-z0-9]/gi, '').toLowerCase();
     const world: World = {
@@ -446,7 +456,7 @@ export const orderReleaseSuite: BenchSuite = {
       // (a) raw kafkajs on a fresh topic with the same layout
       const raw = await measureRaw(plainKafka, producer, rawTopic, recordBytes, throughputN, latencyN, progress);
       // (a') the same Kafka work as the pipeline, without Lading: what no pipeline can beat here
-      const floor = await measureKafkaFloor(plainKafka, producer, floorTopics, recordBytes, throughputN, progress);
+      const { rate: floor, cpu: floorCpu } = await measureKafkaFloor(plainKafka, producer, floorTopics, recordBytes, throughputN, progress);
 
       // (b) the real app, isolated: its own group (committed at the topics' end), schemas, port
       const admin = plainKafka.admin();
@@ -503,12 +513,13 @@ export const orderReleaseSuite: BenchSuite = {
 
       const sent: Sent = { at: new Map() };
       const current = arrivals();
-      watcher = await follow(plainKafka, 'wms.commands.v1', true, async (m) => {
-        if (!m.value || !String(m.key).startsWith(run)) return;
-        const decoded = await serde.decode('wms.commands.v1', m.value);
-        if (decoded.recordType !== 'lading.commands.ReleaseOrderToWarehouse') return;
-        const value = decoded.value as { orderId: string; meta: { eventId: string } };
-        arrive(current, value.orderId, value.meta.eventId, sent);
+      // Like the raw watcher, this one does not decode: the key is the order id (topic catalog) and
+      // the record type and event id travel in the Lading headers, so the measuring process costs
+      // the pipeline no more CPU than it costs raw kafkajs.
+      watcher = await follow(plainKafka, 'wms.commands.v1', true, (m) => {
+        const orderId = m.key?.toString();
+        if (!orderId?.startsWith(run) || headerText(m.headers, Headers.recordType) !== 'lading.commands.ReleaseOrderToWarehouse') return;
+        arrive(current, orderId, headerText(m.headers, Headers.eventId) ?? '', sent);
       });
       // the eventIds our app relayed: its stored ReleaseOrderToWarehouse events, as the mapper names them on Kafka
       const ourReleases = new Set<string>();
@@ -554,17 +565,21 @@ export const orderReleaseSuite: BenchSuite = {
       const profiler = await startCpuProfile();
       let cpu = process.cpuUsage();
       let appCpu = appsCpuMs();
+      const classify = classifyLadingProcesses(new Map(apps.map((app) => [app.child.pid!, 'order_release'])));
+      const cpuBefore = readCpu(classify);
       const t0 = Date.now();
       await produceAll(producer, 'erp.orders.v1', throughputOrders.messages, sent);
       const producedIn = Date.now() - t0;
       const done = await settled(throughputOrders.ids, `pipeline: ${throughputN} releases consumed`);
       const pipelineRate = (throughputN / (done.last - t0)) * 1000;
+      const pipelineCpu = cpuUse(cpuBefore, readCpu(classify), throughputN);
       const used = process.cpuUsage(cpu);
       const busy = (used.user + used.system) / 1000 / (done.last - t0);
       const appBusy = share(appCpu, appsCpuMs(), done.last - t0);
       const profile = await profiler?.stop(`order-release-${run}`);
       if (profile) progress(`CPU profile of the throughput phase: ${profile}`);
       progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, app processes busy ${appBusy === undefined ? '?' : round(appBusy * 100)}%, bench process busy ${round(busy * 100)}%)`);
+      progress(`  pipeline ${describeCpuUse(pipelineCpu, 'order')}`);
       const throughputLatency = latencyOf(done);
       sampling = false;
       await sampleLoop;
@@ -614,8 +629,24 @@ export const orderReleaseSuite: BenchSuite = {
       };
       progress(`pipeline/raw events/s = ${ratios.pipeline_vs_raw} (goal >= 0.3); p99 pipeline/raw = ${ratios.p99_vs_raw} (goal <= 10)`);
       progress(`Kafka floor/raw = ${ratios.kafka_floor_vs_raw}; pipeline/Kafka floor = ${ratios.pipeline_vs_kafka_floor}`);
+      // The CPU budget of the goal: at 0.3 × the raw rate, every process on the machine together
+      // may spend at most this much CPU per order (all cores busy, nothing else running).
+      const cores = pipelineCpu?.cores ?? raw.cpu?.cores;
+      const goalBudget = cores ? round((cores * 1000) / (0.3 * raw.rate), 3) : undefined;
+      if (goalBudget !== undefined && pipelineCpu && floorCpu) {
+        progress(
+          `CPU budget of the goal (0.3 × raw on ${cores} cores): ${goalBudget} ms per order for every process together; the Kafka work alone (floor) costs ${floorCpu.ms_per_unit.all}, the pipeline ${pipelineCpu.ms_per_unit.all} (order-release ${pipelineCpu.ms_per_unit.order_release ?? '?'}, PostgreSQL ${pipelineCpu.ms_per_unit.postgresql ?? '?'})`,
+        );
+      }
       return {
         ratios,
+        cpu: {
+          what: 'CPU ms per record (raw, floor) or per order (pipeline) of every process on the machine by component, from /proc, over each throughput phase',
+          raw: raw.cpu ?? null,
+          kafka_floor: floorCpu ?? null,
+          pipeline: pipelineCpu ?? null,
+          goal_budget_ms_per_order: goalBudget ?? null,
+        },
         recordBytes,
         partitions: PARTITIONS,
         world: { sites: SITES, skus: SKUS, customers: CUSTOMERS, linesPerOrder: 2 },
@@ -651,8 +682,10 @@ export const orderReleaseSuite: BenchSuite = {
       const admin = plainKafka.admin();
       await admin.connect().then(() => admin.deleteTopics({ topics: [retryTopicOf(groupId), rawTopic, ...floorTopics] })).catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
-      await db.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
-      await db.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
+      if (process.env.BENCH_KEEP_SCHEMAS !== 'true') {
+        await db.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);
+        await db.query(`drop schema if exists "${schema('orr')}" cascade`).catch(() => undefined);
+      } else progress(`kept schemas ${schema('es')} and ${schema('orr')} (BENCH_KEEP_SCHEMAS)`);
       await db.end();
     }
   },
