@@ -704,6 +704,19 @@ describe('order-release mapper', () => {
       });
     });
 
+    it('given decided messages as the deciding process holds them and as jsonb gives them back, when mapped, then the records are the same (the relay takes bodies from memory)', () => {
+      const order = orderDetailsFrom(orderPlaced());
+      const released = place(order);
+      const cancelledAfterRelease = decide({ type: 'CancelOrder', data: { orderId: order.orderId, reason: 'customer', cancelledAt: NOW.toISOString() } }, released);
+      const heldForCredit = place(order, contextFromFacts(order, { credit: { customerId: order.customerId, onHold: true } }));
+      const heldForStock = place(order, contextFromFacts(order, { inventory: {} }));
+      const messages = [...released, ...cancelledAfterRelease, ...heldForCredit, ...heldForStock];
+      const readBack = messages.map((m) => JSON.parse(JSON.stringify(m)) as OrderReleaseMessage);
+
+      expect(recordsOf(messages).length).toBeGreaterThanOrEqual(5);
+      expect(recordsOf(messages)).toEqual(recordsOf(readBack));
+    });
+
     it('given the internal-only events, when mapped, then nothing is published', () => {
       const order = orderDetailsFrom(orderPlaced());
       const internal: OrderReleaseMessage[] = [

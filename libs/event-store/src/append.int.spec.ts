@@ -201,6 +201,39 @@ describe('event store appends (PostgreSQL)', () => {
     expect(await store.transaction((tx) => tx.recordInbox('visibility', third))).toBe(true);
   });
 
+  it('tells onCommitted listeners what this store appended, only once it committed', async () => {
+    const seen: string[][] = [];
+    const stop = fx.store.onCommitted((events) => seen.push(events.map((e) => `${e.streamId}@${e.streamVersion}:${e.eventType}`)));
+    try {
+      await fx.store.transaction(async (tx) => {
+        await tx.appendMany([
+          { streamId: 'order-release:SO-N1', events: [placed('SO-N1'), released('SO-N1')], expectedVersion: 'no_stream', tenantId: 'acme' },
+          { streamId: 'order-release:SO-N2', events: [placed('SO-N2')], expectedVersion: 'no_stream', tenantId: 'acme' },
+        ]);
+        expect(seen).toEqual([]); // not before the commit
+      });
+      await expect(
+        fx.store.transaction(async (tx) => {
+          await tx.append('order-release:SO-N3', [placed('SO-N3')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await fx.store.append('order-release:SO-N2', [released('SO-N2')], { expectedVersion: 1, tenantId: 'acme' });
+      // a retried append of stored event ids is a duplicate: nothing new committed
+      const ids = [randomUUID()];
+      await fx.store.append('order-release:SO-N4', [placed('SO-N4')], { expectedVersion: 'no_stream', tenantId: 'acme', eventIds: ids });
+      await fx.store.append('order-release:SO-N4', [placed('SO-N4')], { expectedVersion: 'no_stream', tenantId: 'acme', eventIds: ids });
+    } finally {
+      stop();
+    }
+    await fx.store.append('order-release:SO-N5', [placed('SO-N5')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+    expect(seen).toEqual([
+      ['order-release:SO-N1@1:OrderPlaced', 'order-release:SO-N1@2:OrderReleased', 'order-release:SO-N2@1:OrderPlaced'],
+      ['order-release:SO-N2@2:OrderReleased'],
+      ['order-release:SO-N4@1:OrderPlaced'],
+    ]);
+  });
+
   it('reads everything in global order, gap-free', async () => {
     const { store } = fx;
     const { rows } = await fx.pool.query(`select count(*)::int as n from "${fx.schema}".events`);

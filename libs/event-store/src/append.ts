@@ -399,6 +399,10 @@ export function statementName(what: string, t: EventStoreTables): string {
 export const EVENT_COLUMNS =
   'position, transaction_id::text as transaction_id, stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload, metadata, recorded_at';
 
+/** EVENT_COLUMNS without the bodies (payload, metadata): where an event is, not what it says. */
+export const EVENT_KEY_COLUMNS =
+  'position, transaction_id::text as transaction_id, stream_id, stream_type, stream_version, event_id, event_type, tenant_id, recorded_at';
+
 export function rowToStoredEvent<E extends DomainEvent = DomainEvent>(row: Record<string, unknown>): StoredEvent<E> {
   return {
     position: Number(row.position),

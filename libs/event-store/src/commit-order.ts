@@ -22,6 +22,8 @@ export async function readCommittedAfter(
   filter?: { streamTypes?: readonly string[]; eventTypes?: readonly string[] },
   /** Also write this checkpoint in the same statement (saves a round trip). */
   save?: { name: string; cursor: CommitCursor },
+  /** EVENT_KEY_COLUMNS reads everything but payload and metadata (left undefined for the caller to fill). */
+  columns: string = EVENT_COLUMNS,
 ): Promise<StoredEvent[]> {
   const params: unknown[] = [cursor.transactionId, cursor.position, limit];
   let where = '';
@@ -40,7 +42,7 @@ export async function readCommittedAfter(
     saveSql = `with saved as (update ${t.checkpoints} set transaction_id = $${n - 1}::xid8, position = $${n}, updated_at = now() where name = $${n - 2}) `;
   }
   const { rows } = await client.query(
-    `${saveSql}select ${EVENT_COLUMNS} from ${t.events} e
+    `${saveSql}select ${columns} from ${t.events} e
       where (transaction_id, position) > ($1::xid8, $2::bigint)
         and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
         ${where}

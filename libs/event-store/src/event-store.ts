@@ -111,7 +111,17 @@ export interface EventStore {
   ): Promise<HandleResult<E, State>>;
   /** Creates the tables of the inline projections (also done lazily by the first transaction). */
   ready(): Promise<void>;
+  /**
+   * Calls `listener` with the events this store appended, right after their transaction (or
+   * autocommit append) committed, in append order. What happens in other processes is not seen:
+   * a listener learns about the events of this process only, and may learn of one after another
+   * reader already read it from the table. Returns the unsubscribe function.
+   */
+  onCommitted(listener: CommittedListener): () => void;
 }
+
+/** Sees the events of one committed transaction of this process (see `EventStore.onCommitted`). */
+export type CommittedListener = (events: readonly StoredEvent[]) => void;
 
 export function createEventStore(options: EventStoreOptions): EventStore {
   const { pool } = options;
@@ -138,7 +148,21 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     return readiness;
   };
 
-  const transactionOn = (client: PoolClient, abort: (error: unknown) => void): EventStoreTransaction => {
+  const listeners = new Set<CommittedListener>();
+  const committed = (events: readonly StoredEvent[]) => {
+    if (events.length === 0) return;
+    for (const listener of listeners) {
+      // a listener's failure is its own: the transaction has committed either way
+      try {
+        listener(events);
+      } catch {
+        /* ignored */
+      }
+    }
+  };
+  const appendedBy = (results: readonly AppendResult[]) => results.flatMap((r) => (r.duplicate ? [] : r.events));
+
+  const transactionOn = (client: PoolClient, abort: (error: unknown) => void, appended: StoredEvent[]): EventStoreTransaction => {
     const tx: EventStoreTransaction = {
       client,
       async append(streamId, events, appendOptions) {
@@ -153,8 +177,9 @@ export function createEventStore(options: EventStoreOptions): EventStore {
           if (error instanceof StreamConflictError && error.partial) abort(error);
           throw error;
         }
+        const fresh = appendedBy(results);
+        if (listeners.size > 0) for (const event of fresh) appended.push(event);
         if (inline.length > 0) {
-          const fresh = results.flatMap((r) => (r.duplicate ? [] : r.events));
           for (const projection of inline) {
             const events = fresh.filter((e) => handles(projection, e));
             if (events.length > 0) await projection.apply(client, events, projectionTables(readModelSchema, projection).view);
@@ -234,9 +259,11 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       let broken = false;
       try {
         await client.query('begin');
-        const result = await work(transactionOn(client, (error) => (aborted = error)));
+        const appended: StoredEvent[] = [];
+        const result = await work(transactionOn(client, (error) => (aborted = error), appended));
         if (aborted) throw new TransactionAbortedError(aborted);
         await client.query('commit');
+        committed(appended);
         return result;
       } catch (error) {
         await client.query('rollback').catch(() => (broken = true));
@@ -250,18 +277,25 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       // in autocommit, one round trip, and is atomic on its own.
       if (inline.length > 0) return store.transaction((tx) => tx.append(streamId, events, appendOptions));
       const [result] = await appendToStreams(pool, t, [{ ...appendOptions, streamId, events }], true);
+      committed(appendedBy([result]));
       return result as AppendResult<never>;
     },
     async appendMany(requests) {
       // Also one statement: it refuses (and so rolls back) as a whole when any stream conflicts.
       if (inline.length > 0) return store.transaction((tx) => tx.appendMany(requests));
-      return appendToStreams(pool, t, requests, true);
+      const results = await appendToStreams(pool, t, requests, true);
+      committed(appendedBy(results));
+      return results;
     },
     readStream: (streamId, readOptions) => readStream(pool, streamId, readOptions),
     async readAll(readOptions = {}) {
       const after = readOptions.after ?? START_OF_LOG;
       const events = await readCommittedAfter(pool as never, t, after, readOptions.limit ?? 1000, { streamTypes: readOptions.streamTypes });
       return { events, cursor: cursorAfter(events, after) };
+    },
+    onCommitted(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     async handle(streamId, decider, command, handleOptions) {
       const maxAttempts = handleOptions.maxAttempts ?? 3;

@@ -3,7 +3,7 @@ export * from './errors';
 export { DEFAULT_EVENT_STORE_SCHEMA } from './schema';
 export { eventStoreMigrations, migrateEventStore } from './migrate';
 export { createEventStore } from './event-store';
-export type { EventStore, EventStoreOptions, EventStoreTransaction, ReadStreamOptions } from './event-store';
+export type { CommittedListener, EventStore, EventStoreOptions, EventStoreTransaction, ReadStreamOptions } from './event-store';
 export type { HandleOptions, HandleResult, SnapshotOptions } from './decider-runtime';
 export { streamTypeOf } from './append';
 export { createOutboxRelay } from './outbox-relay';

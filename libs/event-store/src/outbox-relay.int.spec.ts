@@ -7,7 +7,7 @@ import { EventStore } from './event-store';
 import { createOutboxRelay, OutboxRelay, PublishEvents } from './outbox-relay';
 import { eventStoreFixture, gate, placed, released } from './test/fixture';
 import { decode, kafkaPublisher, Published } from './test/kafka-publisher';
-import { silentLogger } from './types';
+import { silentLogger, type StoredEvent } from './types';
 
 // The preset's testTimeout does not reach projects run from the root config.
 jest.setTimeout(60_000);
@@ -90,6 +90,55 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
     await txA;
     await waitUntil('both published', () => published().length >= 2);
     expect(published().map((p) => p.position)).toEqual([positionA, positionA + 1]);
+  });
+
+  it('hands publish the bodies this process appended from memory and reads the others back: the same events either way', async () => {
+    const { relay, publisher, stream, streamType } = await setup();
+    const handed: StoredEvent[] = [];
+    const first = gate();
+    const held = gate();
+    const registry = new Registry();
+    const r = relay(async (events) => {
+      handed.push(...events);
+      first.open();
+      await held.opened;
+      await publisher.publish(events);
+    }, registry);
+    await r.start();
+    await waitUntil('relay leads', () => r.status().leader);
+    // another process appends on the same schema: this relay never hears of its commits
+    const elsewhere = fx.storeWith({});
+    await append(elsewhere, stream('SO-X0'));
+    await first.opened; // the relay holds SO-X0 in publish; what follows is committed meanwhile
+    for (let i = 1; i <= 6; i++) {
+      const store = i % 2 === 1 ? fx.store : elsewhere;
+      await store.transaction((tx) =>
+        tx.append(stream(`SO-X${i}`), [placed(`SO-X${i}`, i), released(`SO-X${i}`)], { expectedVersion: 'no_stream', tenantId: 'acme', metadata: { correlationId: `journey-${i}` } }),
+      );
+    }
+    held.open();
+    await waitUntil('every event handed to publish', () => handed.length >= 13);
+
+    const { events: fromTable } = await fx.store.readAll({ limit: 100, streamTypes: [streamType] });
+    const seen = (e: StoredEvent) => ({ ...e, recordedAt: e.recordedAt.toISOString() });
+    expect(handed.map(seen)).toEqual(fromTable.map(seen));
+    // our three transactions' six events (one of them may have raced the relay's read-ahead)
+    expect(r.status().bodiesFromMemory).toBeGreaterThanOrEqual(4);
+    const bodies = (await registry.getSingleMetric('lading_outbox_event_bodies_total')!.get()).values;
+    const from = (source: string) => bodies.find((v) => v.labels.source === source)?.value ?? 0;
+    expect(from('memory')).toBe(r.status().bodiesFromMemory);
+    expect(from('memory') + from('table')).toBe(13);
+  });
+
+  it('reads every body back from the table when told to (bodiesFromMemory: false)', async () => {
+    const { publisher, stream, streamType, published } = await setup();
+    const r = createOutboxRelay({ store: fx.store, publish: publisher.publish, name: streamType, streamTypes: [streamType], pollIntervalMs: 20, bodiesFromMemory: false, logger: silentLogger });
+    cleanups.push(() => r.stop());
+    await r.start();
+    await waitUntil('relay leads', () => r.status().leader);
+    await append(fx.store, stream('SO-T1'));
+    await waitUntil('published', () => published().length === 1);
+    expect(r.status().bodiesFromMemory).toBe(0);
   });
 
   it('steps over the hole a rolled-back transaction leaves, without stalling', async () => {

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { Registry } from 'prom-client';
+import { EVENT_KEY_COLUMNS } from './append';
 import { countAfter, cursorAfter, readCommittedAfter } from './commit-order';
 import type { EventStore } from './event-store';
 import { counter, gauge, histogram, interruptibleSleep } from './metrics';
@@ -32,6 +33,17 @@ export interface OutboxRelayOptions {
   leadershipRetryMs?: number;
   /** Wait after a failed publish before the same batch is tried again (default 1000 ms). */
   publishRetryMs?: number;
+  /**
+   * While leading, take the bodies (payload, metadata) of events this process appended from
+   * memory instead of reading them back (default true): the relay still reads which events come
+   * next from the table — order and gap-freedom are the table's — but the bodies it already has
+   * cost neither PostgreSQL nor the parse. Events appended elsewhere (other instances, or before
+   * this relay led) are read whole. Set false for publishers that need exactly what jsonb gives
+   * back (key order, numbers as PostgreSQL normalises them).
+   */
+  bodiesFromMemory?: boolean;
+  /** Most event bodies kept in memory for the relay (default 20,000); older ones are read back. */
+  bodiesInMemory?: number;
   /** Where the relay's metrics go (default: a private registry). */
   registry?: Registry;
   logger?: Logger;
@@ -45,6 +57,8 @@ export interface OutboxRelayStatus {
   published: number;
   /** Reads done as leader (lets tests and operators see that the relay is polling). */
   polls: number;
+  /** Events published with the body this process appended (not read back from the table). */
+  bodiesFromMemory: number;
 }
 
 export interface OutboxRelay {
@@ -81,6 +95,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const failures = counter(registry, 'lading_outbox_publish_failures_total', 'Failed outbox publish attempts', ['relay']);
   const leaderGauge = gauge(registry, 'lading_outbox_relay_leader', '1 while this instance is the active outbox relay', ['relay']);
   const batchSeconds = histogram(registry, 'lading_outbox_publish_batch_seconds', 'Time to publish one outbox batch', ['relay']);
+  const bodies = counter(registry, 'lading_outbox_event_bodies_total', 'Bodies of relayed events by where they came from: memory (appended by this process) or table', ['relay', 'source']);
   lag.set({ relay: name }, 0);
   leaderGauge.set({ relay: name }, 0);
 
@@ -93,6 +108,26 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let unsaved = false;
   let polls = 0;
   let lagMeasuredAt = 0;
+  let fromMemory = 0;
+
+  // Bodies of the events this process committed, by event id, while it leads: filled right after
+  // each commit, taken (and dropped) when the relay reaches the event, oldest dropped first past
+  // the bound. A body learnt after the relay passed its event (another read got there first) is
+  // never taken and simply ages out.
+  const remembered = new Map<string, Pick<StoredEvent, 'payload' | 'metadata'>>();
+  const maxRemembered = options.bodiesInMemory ?? 20_000;
+  const relays = (e: StoredEvent) =>
+    (!filter.streamTypes?.length || filter.streamTypes.includes(e.streamType)) && (!filter.eventTypes?.length || filter.eventTypes.includes(e.eventType));
+  const bodiesFromMemory = options.bodiesFromMemory !== false;
+  let unsubscribe: (() => void) | undefined;
+  const remember = (events: readonly StoredEvent[]) => {
+    if (!session) return;
+    for (const e of events) {
+      if (!relays(e) || (cursor && !isAfter(e, cursor))) continue;
+      remembered.set(e.eventId, { payload: e.payload, metadata: e.metadata });
+      if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as string);
+    }
+  };
   const idle = interruptibleSleep();
 
   async function tryLead(): Promise<boolean> {
@@ -132,6 +167,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     cursor = undefined;
     prefetched = undefined;
     unsaved = false;
+    remembered.clear();
     leaderGauge.set({ relay: name }, 0);
   }
 
@@ -144,8 +180,35 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   /** The batch read while the previous one was being published (see relayOnce). */
   let prefetched: StoredEvent[] | undefined;
 
-  const read = (client: PoolClient, from: CommitCursor, save?: CommitCursor) =>
-    readCommittedAfter(client, t, from, batchSize, filter, save ? { name, cursor: save } : undefined);
+  async function read(client: PoolClient, from: CommitCursor, save?: CommitCursor): Promise<StoredEvent[]> {
+    const checkpoint = save ? { name, cursor: save } : undefined;
+    if (!bodiesFromMemory) return readCommittedAfter(client, t, from, batchSize, filter, checkpoint);
+    // Which events come next, from the table (gap-free, in commit order); their bodies from
+    // memory where this process appended them, else from the table in a second read.
+    const events = await readCommittedAfter(client, t, from, batchSize, filter, checkpoint, EVENT_KEY_COLUMNS);
+    const unknown = new Map<number, StoredEvent>();
+    for (const event of events) {
+      const body = remembered.get(event.eventId);
+      if (body) {
+        remembered.delete(event.eventId);
+        event.payload = body.payload;
+        event.metadata = body.metadata;
+      } else unknown.set(event.position, event);
+    }
+    if (unknown.size > 0) {
+      const { rows } = await client.query(`select position, payload, metadata from ${t.events} where position = any($1::bigint[])`, [[...unknown.keys()]]);
+      for (const row of rows) {
+        const event = unknown.get(Number(row.position))!;
+        event.payload = row.payload;
+        event.metadata = row.metadata;
+      }
+    }
+    const known = events.length - unknown.size;
+    fromMemory += known;
+    if (known > 0) bodies.inc({ relay: name, source: 'memory' }, known);
+    if (unknown.size > 0) bodies.inc({ relay: name, source: 'table' }, unknown.size);
+    return events;
+  }
 
   async function relayOnce(client: PoolClient): Promise<number> {
     const from = cursor ?? START_OF_LOG;
@@ -235,10 +298,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     async start() {
       if (running) return;
       running = true;
+      if (bodiesFromMemory) unsubscribe = store.onCommitted(remember);
       loop = run();
     },
     async stop() {
       running = false;
+      unsubscribe?.();
+      unsubscribe = undefined;
       idle.wake();
       await loop;
       loop = undefined;
@@ -257,9 +323,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         session = undefined;
         leaderGauge.set({ relay: name }, 0);
       }
+      remembered.clear();
     },
-    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, polls }),
+    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, polls, bodiesFromMemory: fromMemory }),
   };
+}
+
+/** Whether `e` comes after `cursor` in commit-cursor order (transaction id, then position). */
+function isAfter(e: Pick<StoredEvent, 'transactionId' | 'position'>, cursor: CommitCursor): boolean {
+  const [a, b] = [BigInt(e.transactionId), BigInt(cursor.transactionId)];
+  return a > b || (a === b && e.position > cursor.position);
 }
 
 function backendPidOf(client: PoolClient): number {
