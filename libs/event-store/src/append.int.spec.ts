@@ -218,6 +218,17 @@ describe('event store appends (PostgreSQL)', () => {
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
+      // a savepoint rolled back inside a committed transaction: its append is not reported
+      await fx.store.transaction(async (tx) => {
+        await expect(
+          tx.savepoint('try_hold', async () => {
+            await tx.append('order-release:SO-N6', [placed('SO-N6')], { expectedVersion: 'no_stream', tenantId: 'acme' });
+            throw new Error('undone');
+          }),
+        ).rejects.toThrow('undone');
+        await tx.savepoint('kept', () => tx.append('order-release:SO-N7', [placed('SO-N7')], { expectedVersion: 'no_stream', tenantId: 'acme' }));
+      });
+      expect(await fx.store.readStream('order-release:SO-N6')).toEqual([]);
       await fx.store.append('order-release:SO-N2', [released('SO-N2')], { expectedVersion: 1, tenantId: 'acme' });
       // a retried append of stored event ids is a duplicate: nothing new committed
       const ids = [randomUUID()];
@@ -229,6 +240,7 @@ describe('event store appends (PostgreSQL)', () => {
     await fx.store.append('order-release:SO-N5', [placed('SO-N5')], { expectedVersion: 'no_stream', tenantId: 'acme' });
     expect(seen).toEqual([
       ['order-release:SO-N1@1:OrderPlaced', 'order-release:SO-N1@2:OrderReleased', 'order-release:SO-N2@1:OrderPlaced'],
+      ['order-release:SO-N7@1:OrderPlaced'],
       ['order-release:SO-N2@2:OrderReleased'],
       ['order-release:SO-N4@1:OrderPlaced'],
     ]);

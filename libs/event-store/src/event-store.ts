@@ -70,6 +70,13 @@ export interface EventStoreTransaction {
   scheduleTimers(timers: readonly TimerSchedule[]): Promise<void>;
   /** True if the timer existed (and now does not). */
   cancelTimer(timerId: string): Promise<boolean>;
+  /**
+   * Runs `work` behind a savepoint: when it throws, what it did in this transaction is undone
+   * (its appends are not reported to `onCommitted` listeners either) and the error is rethrown;
+   * the rest of the transaction goes on. Use this rather than SQL savepoints on `client`, which
+   * the store cannot see.
+   */
+  savepoint<T>(name: string, work: () => Promise<T>): Promise<T>;
   /** Runs a decider against a stream in this transaction (see `EventStore.handle`). */
   handle<Command, E extends DomainEvent, State>(
     streamId: string,
@@ -232,6 +239,21 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       scheduleTimer: (timer, scheduleOptions) => scheduleTimer(client, t, timer, scheduleOptions),
       scheduleTimers: (timers) => scheduleTimers(client, t, timers),
       cancelTimer: (timerId) => cancelTimer(client, t, timerId),
+      async savepoint(name, work) {
+        if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`savepoint name must be a lower-case SQL identifier, got '${name}'`);
+        await client.query(`savepoint ${name}`);
+        const mark = appended.length;
+        let result: Awaited<ReturnType<typeof work>>;
+        try {
+          result = await work();
+        } catch (error) {
+          await client.query(`rollback to savepoint ${name}`);
+          appended.length = mark;
+          throw error;
+        }
+        await client.query(`release savepoint ${name}`);
+        return result;
+      },
       handle: (streamId, decider, command, handleOptions) => handleInTransaction(tx, t, streamId, decider, command, handleOptions, now),
     };
     return tx;

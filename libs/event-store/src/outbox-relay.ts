@@ -110,11 +110,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let lagMeasuredAt = 0;
   let fromMemory = 0;
 
-  // Bodies of the events this process committed, by event id, while it leads: filled right after
+  // Bodies of the events this process committed, by position, while it leads: filled right after
   // each commit, taken (and dropped) when the relay reaches the event, oldest dropped first past
-  // the bound. A body learnt after the relay passed its event (another read got there first) is
-  // never taken and simply ages out.
-  const remembered = new Map<string, Pick<StoredEvent, 'payload' | 'metadata'>>();
+  // the bound. A position is never reused (identity column; a rolled-back insert leaves a hole),
+  // so a body can only ever meet the row it was inserted as. A body learnt after the relay passed
+  // its event (its read got there first) is never taken and simply ages out.
+  const remembered = new Map<number, Pick<StoredEvent, 'eventId' | 'payload' | 'metadata'>>();
   const maxRemembered = options.bodiesInMemory ?? 20_000;
   const relays = (e: StoredEvent) =>
     (!filter.streamTypes?.length || filter.streamTypes.includes(e.streamType)) && (!filter.eventTypes?.length || filter.eventTypes.includes(e.eventType));
@@ -124,8 +125,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!session) return;
     for (const e of events) {
       if (!relays(e) || (cursor && !isAfter(e, cursor))) continue;
-      remembered.set(e.eventId, { payload: e.payload, metadata: e.metadata });
-      if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as string);
+      remembered.set(e.position, { eventId: e.eventId, payload: e.payload, metadata: e.metadata });
+      if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as number);
     }
   };
   const idle = interruptibleSleep();
@@ -188,9 +189,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const events = await readCommittedAfter(client, t, from, batchSize, filter, checkpoint, EVENT_KEY_COLUMNS);
     const unknown = new Map<number, StoredEvent>();
     for (const event of events) {
-      const body = remembered.get(event.eventId);
-      if (body) {
-        remembered.delete(event.eventId);
+      const body = remembered.get(event.position);
+      if (body) remembered.delete(event.position);
+      if (body?.eventId === event.eventId) {
         event.payload = body.payload;
         event.metadata = body.metadata;
       } else unknown.set(event.position, event);

@@ -72,14 +72,13 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
 
   /** Fires one claimed timer in `tx` behind a savepoint: deleted when it fired, rescheduled with backoff when it failed. */
   async function fireClaimed(tx: EventStoreTransaction, timer: DueTimer<Command>): Promise<number> {
-    await tx.client.query('savepoint fire_timer');
     try {
-      await fire(timer, tx);
-      await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
-      await tx.client.query('release savepoint fire_timer');
+      await tx.savepoint('fire_timer', async () => {
+        await fire(timer, tx);
+        await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
+      });
       return 1;
     } catch (error) {
-      await tx.client.query('rollback to savepoint fire_timer');
       const delay = retryDelayMs(timer.attempts + 1);
       logger.error('timer failed to fire; rescheduled', { timerId: timer.timerId, attempts: timer.attempts + 1, delayMs: delay, error: String(error) });
       await tx.client.query(
@@ -111,14 +110,13 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
       );
       const timers = rows.map(toTimer);
       if (fireAll && timers.length > 1) {
-        await tx.client.query('savepoint fire_timers');
         try {
-          await fireAll(timers, tx);
-          await tx.client.query(`delete from ${t.timers} where timer_id = any($1::text[])`, [timers.map((timer) => timer.timerId)]);
-          await tx.client.query('release savepoint fire_timers');
+          await tx.savepoint('fire_timers', async () => {
+            await fireAll(timers, tx);
+            await tx.client.query(`delete from ${t.timers} where timer_id = any($1::text[])`, [timers.map((timer) => timer.timerId)]);
+          });
           return timers.length;
         } catch (error) {
-          await tx.client.query('rollback to savepoint fire_timers');
           logger.warn('timer batch failed; firing its timers one by one', { timers: timers.length, error: String(error) });
           // Each in a transaction of its own, after this one ends: firing them one after another
           // here would pile up the row locks of every timer in no common order.
