@@ -50,6 +50,24 @@ function commandLineOf(pid: number): string {
   return line;
 }
 
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), and that name. */
+function statOf(pid: number): { name: string; fields: string[] } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // exited, or no /proc
+  }
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
+/** CPU milliseconds (user + system) one process used so far; undefined when it is gone or there is no /proc. */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  const stat = pid === undefined ? undefined : statOf(pid);
+  return stat && ((Number(stat.fields[11]) + Number(stat.fields[12])) * 1000) / TICKS_PER_SECOND;
+}
+
 export function readCpu(classify: Classify): CpuReading | undefined {
   let pids: string[];
   try {
@@ -60,18 +78,10 @@ export function readCpu(classify: Classify): CpuReading | undefined {
   const byComponent = new Map<string, number>();
   for (const entry of pids) {
     const pid = Number(entry);
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // the command name is in parentheses and may hold spaces: fields are counted after it
-    const close = stat.lastIndexOf(')');
-    const name = stat.slice(stat.indexOf('(') + 1, close);
-    const component = classify(pid, commandLineOf(pid), name) ?? 'other';
-    const fields = stat.slice(close + 2).split(' ');
-    const ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const stat = statOf(pid);
+    if (!stat) continue; // exited meanwhile
+    const component = classify(pid, commandLineOf(pid), stat.name) ?? 'other';
+    const ms = ((Number(stat.fields[11]) + Number(stat.fields[12])) * 1000) / TICKS_PER_SECOND;
     byComponent.set(component, (byComponent.get(component) ?? 0) + ms);
   }
   const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);

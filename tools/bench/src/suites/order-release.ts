@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
@@ -11,7 +10,7 @@ import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
 import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, type OrderReleaseConfig } from '@lading/order-release-app';
 import type { BenchMeasurement, BenchSuite } from '../main';
-import { classifyLadingProcesses, cpuUse, describeCpuUse, readCpu, type CpuUse } from '../cpu-accounting';
+import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu, type CpuUse } from '../cpu-accounting';
 
 /*
  * order-release: orders/s released end to end (OrderPlaced produced on erp.orders.v1 →
@@ -99,18 +98,6 @@ function stockLevel(world: World, siteId: string, sku: string): InventoryLevelCh
     allocated: { value: 0, unit: 'EACH' },
     changeReason: 'CYCLE_COUNT',
   };
-}
-
-/** CPU time (user + system) a process used so far, from /proc (Linux); undefined elsewhere. */
-function processCpuMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    // fields after the command name (which may hold spaces): utime is the 12th, stime the 13th
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A TCP port nothing listens on right now. */
