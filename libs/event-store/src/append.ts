@@ -3,7 +3,7 @@ import type { ClientBase, Pool } from 'pg';
 
 /** A pool (autocommit, one statement) or a connection (inside the caller's transaction). */
 export type Queryable = Pick<ClientBase | Pool, 'query'>;
-import { DuplicateEventError, StreamConflictError } from './errors';
+import { DuplicateEventError, StreamConflictError, TenantMismatchError } from './errors';
 import type { EventStoreTables } from './schema';
 import type { AppendRequest, AppendResult, DomainEvent, ExpectedVersion, StoredEvent } from './types';
 
@@ -46,14 +46,15 @@ with asked as (
     as r(stream_id, stream_type, tenant_id, expected, n, consumer, input_id, ord)
 ),
 inbox as (
-  insert into ${t.inbox} (consumer, event_id)
-  select consumer, input_id from asked where input_id is not null order by consumer, input_id
+  insert into ${t.inbox} (consumer, tenant_id, event_id)
+  select consumer, tenant_id, input_id from asked where input_id is not null order by consumer, tenant_id, input_id
   on conflict do nothing
-  returning consumer, event_id
+  returning consumer, tenant_id, event_id
 ),
 req as materialized (
   select a.* from asked a
-   where a.input_id is null or exists (select 1 from inbox i where i.consumer = a.consumer and i.event_id = a.input_id)
+   where a.input_id is null
+      or exists (select 1 from inbox i where i.consumer = a.consumer and i.tenant_id = a.tenant_id and i.event_id = a.input_id)
 ),
 ev as materialized (
   select e.* from jsonb_to_recordset($6::jsonb) as e(stream_id text, idx int, event_id uuid, event_type text, payload jsonb, metadata jsonb)
@@ -75,7 +76,7 @@ upd as (
      set version = s.version + r.n, last_transaction_id = pg_current_xact_id(), updated_at = now()
     from req r
    where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id and (select count(*) from locked) >= 0
-     and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
+     and s.tenant_id = r.tenant_id and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
      and s.last_transaction_id <= pg_current_xact_id() and not exists (select 1 from dup)
   returning s.stream_id, s.version - r.n as base
 ),
@@ -119,7 +120,7 @@ select 'checked', null, null, null, ${t.schema}.append_refused($9::boolean, (sel
 function appendOneSql(t: EventStoreTables): string {
   return `
 with inbox as (
-  insert into ${t.inbox} (consumer, event_id) select $7::text, $8::text where $8::text is not null
+  insert into ${t.inbox} (consumer, tenant_id, event_id) select $7::text, $3::text, $8::text where $8::text is not null
   on conflict do nothing
   returning 1
 ),
@@ -130,7 +131,7 @@ go as materialized (
 upd as (
   update ${t.streams} s
      set version = s.version + $5::int, last_transaction_id = pg_current_xact_id(), updated_at = now()
-   where s.stream_id = $1::text and $4::bigint <> 0 and ($4::bigint = -1 or s.version = $4::bigint)
+   where s.stream_id = $1::text and s.tenant_id = $3::text and $4::bigint <> 0 and ($4::bigint = -1 or s.version = $4::bigint)
      and s.last_transaction_id <= pg_current_xact_id()
      and (select fresh_input and fresh_ids from go)
   returning s.version - $5::int as base
@@ -353,10 +354,13 @@ async function resolveRefusal(
   }
   const ungranted = live.filter((r) => !granted.has(r.streamId));
   const { rows: streams } = await client.query(
-    `select stream_id, version, coalesce(last_transaction_id <= pg_current_xact_id_if_assigned(), true) as in_order from ${t.streams} where stream_id = any($1::text[])`,
+    `select stream_id, tenant_id, version, coalesce(last_transaction_id <= pg_current_xact_id_if_assigned(), true) as in_order from ${t.streams} where stream_id = any($1::text[])`,
     [ungranted.map((r) => r.streamId)],
   );
   const state = new Map(streams.map((s) => [s.stream_id as string, s]));
+  // Another tenant's stream is never appended to, whatever the version says (DESIGN §9).
+  const foreign = ungranted.filter((r) => state.has(r.streamId) && state.get(r.streamId)!.tenant_id !== r.tenantId);
+  if (foreign.length > 0) throw new TenantMismatchError(foreign.map((r) => ({ streamId: r.streamId, tenantId: r.tenantId, streamTenantId: state.get(r.streamId)!.tenant_id as string })));
   // A statement that refused as a whole (autocommit) grants nothing: name only the streams
   // whose expectation does not hold now (all of them if a race hides the culprit).
   const fails = (r: AppendRequest) => {

@@ -35,3 +35,16 @@ export class TransactionAbortedError extends NonRetriableError {
     super(`transaction must be rolled back after: ${(cause as Error)?.message ?? cause}`, 'TRANSACTION_ABORTED', { cause });
   }
 }
+
+/**
+ * An append named a stream that belongs to another tenant (DESIGN §9): refused, never applied,
+ * and never retried — the message that caused it goes to the dead-letter topic with this reason.
+ */
+export class TenantMismatchError extends NonRetriableError {
+  constructor(readonly streams: { streamId: string; tenantId: string; streamTenantId: string }[]) {
+    super(
+      `tenant mismatch: ${streams.map((s) => `${s.streamId} belongs to tenant ${s.streamTenantId}, not ${s.tenantId}`).join('; ')}`,
+      'TENANT_MISMATCH',
+    );
+  }
+}

@@ -1,9 +1,7 @@
-import type { Decider } from '@lading/decider';
 import type { Pool, PoolClient } from 'pg';
 import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent, statementName } from './append';
 import { cursorAfter, readCommittedAfter } from './commit-order';
-import { handleInTransaction, HandleOptions, HandleResult } from './decider-runtime';
-import { StreamConflictError, TransactionAbortedError } from './errors';
+import { StreamConflictError, TenantMismatchError, TransactionAbortedError } from './errors';
 import { ensureProjection, handles, Projection, projectionTables } from './projections/projection';
 import { DEFAULT_EVENT_STORE_SCHEMA, EventStoreTables, tablesOf } from './schema';
 import { cancelTimer, scheduleTimer, scheduleTimers, TimerSchedule } from './timers';
@@ -25,7 +23,7 @@ export interface EventStoreOptions {
   readModelSchema?: string;
   /** Projections updated in the appending transaction. */
   inlineProjections?: readonly Projection[];
-  /** The clock handed to deciders (default: wall clock). */
+  /** The clock of this store's users (default: wall clock). */
   now?: () => Date;
 }
 
@@ -55,12 +53,13 @@ export interface EventStoreTransaction {
    */
   readStreams<E extends DomainEvent>(streamIds: readonly string[], options?: { forUpdate?: boolean }): Promise<Map<string, StoredEvent<E>[]>>;
   /**
-   * Records that `consumer` handled input `eventId`. False means it already did: the caller
-   * must skip the message (its effects are already committed).
+   * Records that `consumer` handled input `eventId` of `tenantId` (the tenant is part of the
+   * key: DESIGN §9). False means it already did: the caller must skip the message (its effects
+   * are already committed).
    */
-  recordInbox(consumer: string, eventId: string): Promise<boolean>;
-  /** Batch form of recordInbox: returns the ids that were new (the others are duplicates). */
-  recordInboxMany(consumer: string, eventIds: readonly string[]): Promise<Set<string>>;
+  recordInbox(consumer: string, tenantId: string, eventId: string): Promise<boolean>;
+  /** Batch form of recordInbox: returns the `inboxKey`s that were new (the others are duplicates). */
+  recordInboxMany(consumer: string, inputs: readonly { tenantId: string; eventId: string }[]): Promise<Set<string>>;
   /**
    * Schedules (or moves) a timer. With `unlessPending`, schedules nothing while any timer whose
    * id starts with that prefix exists — and never waits on a timer a poller is firing.
@@ -77,13 +76,6 @@ export interface EventStoreTransaction {
    * the store cannot see.
    */
   savepoint<T>(name: string, work: () => Promise<T>): Promise<T>;
-  /** Runs a decider against a stream in this transaction (see `EventStore.handle`). */
-  handle<Command, E extends DomainEvent, State>(
-    streamId: string,
-    decider: Decider<Command, E, State>,
-    command: Command,
-    options: HandleOptions<State>,
-  ): Promise<HandleResult<E, State>>;
 }
 
 export interface EventStore {
@@ -105,17 +97,6 @@ export interface EventStore {
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
   /** The next committed events after `after`, gap-free, in commit-cursor order. */
   readAll(options?: { after?: CommitCursor; limit?: number; streamTypes?: readonly string[] }): Promise<{ events: StoredEvent[]; cursor: CommitCursor }>;
-  /**
-   * Read the stream, fold, decide, append with the expected version; on a conflict re-read
-   * and decide again, up to `maxAttempts` (default 3) — in the same transaction when it can,
-   * else in a new one.
-   */
-  handle<Command, E extends DomainEvent, State>(
-    streamId: string,
-    decider: Decider<Command, E, State>,
-    command: Command,
-    options: HandleOptions<State>,
-  ): Promise<HandleResult<E, State>>;
   /** Creates the tables of the inline projections (also done lazily by the first transaction). */
   ready(): Promise<void>;
   /**
@@ -129,6 +110,11 @@ export interface EventStore {
 
 /** Sees the events of one committed transaction of this process (see `EventStore.onCommitted`). */
 export type CommittedListener = (events: readonly StoredEvent[]) => void;
+
+/** The key `recordInboxMany` reports fresh inputs by. */
+export function inboxKey(tenantId: string, eventId: string): string {
+  return `${tenantId}\u0000${eventId}`;
+}
 
 export function createEventStore(options: EventStoreOptions): EventStore {
   const { pool } = options;
@@ -181,7 +167,8 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         try {
           results = await appendToStreams(client, t, requests);
         } catch (error) {
-          if (error instanceof StreamConflictError && error.partial) abort(error);
+          // Other streams of this statement may be written: the transaction must not commit.
+          if ((error instanceof StreamConflictError && error.partial) || error instanceof TenantMismatchError) abort(error);
           throw error;
         }
         const fresh = appendedBy(results);
@@ -220,21 +207,25 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         for (const row of rows) byStream.get(row.stream_id as string)!.push(rowToStoredEvent<E>(row));
         return byStream;
       },
-      async recordInbox(consumer, eventId) {
+      async recordInbox(consumer, tenantId, eventId) {
         const { rowCount } = await client.query({
           name: statementName('inbox', t),
-          text: `insert into ${t.inbox} (consumer, event_id) values ($1, $2) on conflict do nothing`,
-          values: [consumer, eventId],
+          text: `insert into ${t.inbox} (consumer, tenant_id, event_id) values ($1, $2, $3) on conflict do nothing`,
+          values: [consumer, tenantId, eventId],
         });
         return (rowCount ?? 0) > 0;
       },
-      async recordInboxMany(consumer, eventIds) {
+      async recordInboxMany(consumer, inputs) {
+        if (inputs.length === 0) return new Set();
         const { rows } = await client.query({
           name: statementName('inbox_many', t),
-          text: `insert into ${t.inbox} (consumer, event_id) select $1, unnest($2::text[]) on conflict do nothing returning event_id`,
-          values: [consumer, eventIds],
+          text: `insert into ${t.inbox} (consumer, tenant_id, event_id)
+                 select $1, k.tenant_id, k.event_id from unnest($2::text[], $3::text[]) as k(tenant_id, event_id)
+                  order by k.tenant_id, k.event_id
+                 on conflict do nothing returning tenant_id, event_id`,
+          values: [consumer, inputs.map((i) => i.tenantId), inputs.map((i) => i.eventId)],
         });
-        return new Set(rows.map((r) => r.event_id as string));
+        return new Set(rows.map((r) => inboxKey(r.tenant_id as string, r.event_id as string)));
       },
       scheduleTimer: (timer, scheduleOptions) => scheduleTimer(client, t, timer, scheduleOptions),
       scheduleTimers: (timers) => scheduleTimers(client, t, timers),
@@ -254,7 +245,6 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         await client.query(`release savepoint ${name}`);
         return result;
       },
-      handle: (streamId, decider, command, handleOptions) => handleInTransaction(tx, t, streamId, decider, command, handleOptions, now),
     };
     return tx;
   };
@@ -318,17 +308,6 @@ export function createEventStore(options: EventStoreOptions): EventStore {
     onCommitted(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
-    },
-    async handle(streamId, decider, command, handleOptions) {
-      const maxAttempts = handleOptions.maxAttempts ?? 3;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await store.transaction((tx) => tx.handle(streamId, decider, command, handleOptions));
-        } catch (error) {
-          // An in-transaction retry could not help (commit order, partial write): start over.
-          if (!(error instanceof StreamConflictError) || attempt >= maxAttempts) throw error;
-        }
-      }
     },
   };
   return store;

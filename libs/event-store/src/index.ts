@@ -1,10 +1,13 @@
 export * from './types';
 export * from './errors';
+export { createPollingLoop } from './polling-loop';
+export type { PollingLoop, PollingLoopOptions } from './polling-loop';
+export { runMigrations } from './migrations-runner';
+export type { SchemaMigrations } from './migrations-runner';
 export { DEFAULT_EVENT_STORE_SCHEMA } from './schema';
 export { eventStoreMigrations, migrateEventStore } from './migrate';
-export { createEventStore } from './event-store';
+export { createEventStore, inboxKey } from './event-store';
 export type { CommittedListener, EventStore, EventStoreOptions, EventStoreTransaction, ReadStreamOptions } from './event-store';
-export type { HandleOptions, HandleResult, SnapshotOptions } from './decider-runtime';
 export { streamTypeOf } from './append';
 export { createOutboxRelay } from './outbox-relay';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStatus, PublishEvents } from './outbox-relay';

@@ -1,35 +1,28 @@
-import { DataSource } from 'typeorm';
+import { Pool } from 'pg';
+import type { MigrationInterface } from 'typeorm';
 import { eventStoreSchemaMigration } from './migrations/1764300000000-event-store-schema';
+import { tenantScopedInboxMigration } from './migrations/1764600000000-tenant-scoped-inbox';
+import { runMigrations } from './migrations-runner';
 import { assertIdentifier, DEFAULT_EVENT_STORE_SCHEMA } from './schema';
 
-/** Every event-store migration, in order, built for one schema. */
-export function eventStoreMigrations(schema = DEFAULT_EVENT_STORE_SCHEMA): (new () => unknown)[] {
-  return [eventStoreSchemaMigration(assertIdentifier(schema, 'schema'))];
+/** Every event-store migration, in order, built for one schema (TypeORM `migrations`). */
+export function eventStoreMigrations(schema = DEFAULT_EVENT_STORE_SCHEMA): (new () => MigrationInterface)[] {
+  const s = assertIdentifier(schema, 'schema');
+  return [eventStoreSchemaMigration(s), tenantScopedInboxMigration(s)];
 }
 
 /**
- * Runs pending event-store migrations (TypeORM, one transaction) into `schema`, creating the
- * schema if needed. The migrations table lives in the same schema, so each schema migrates
+ * Runs pending event-store migrations into `schema` (created if needed), in one transaction,
+ * advisory-locked (see runMigrations): every instance may call it at start-up. The migrations
+ * table `event_store_migrations` lives in the same schema, so each schema migrates
  * independently. Returns the names of the migrations that ran.
  */
-export async function migrateEventStore(options: { connectionString: string; schema?: string }): Promise<string[]> {
+export async function migrateEventStore(options: { connectionString?: string; pool?: Pick<Pool, 'connect'>; schema?: string }): Promise<string[]> {
   const schema = assertIdentifier(options.schema ?? DEFAULT_EVENT_STORE_SCHEMA, 'schema');
-  const dataSource = new DataSource({
-    type: 'postgres',
-    url: options.connectionString,
-    schema,
-    migrationsTableName: 'event_store_migrations',
-    migrations: eventStoreMigrations(schema) as never,
-    migrationsTransactionMode: 'all',
-    logging: false,
-  });
-  await dataSource.initialize();
+  const pool = options.pool ?? new Pool({ connectionString: options.connectionString, max: 1 });
   try {
-    // TypeORM creates its migrations table before running the first migration.
-    await dataSource.query(`create schema if not exists "${schema}"`);
-    const ran = await dataSource.runMigrations({ transaction: 'all' });
-    return ran.map((m) => m.name);
+    return await runMigrations(pool, { schema, table: 'event_store_migrations', migrations: eventStoreMigrations(schema) });
   } finally {
-    await dataSource.destroy();
+    if (!options.pool) await (pool as Pool).end();
   }
 }

@@ -227,7 +227,7 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
         const input = decode(message);
         outcomes.push(
           await fx.store.transaction(async (tx) => {
-            if (!(await tx.recordInbox(consumerName, input.eventId))) return 'duplicate';
+            if (!(await tx.recordInbox(consumerName, 'acme', input.eventId))) return 'duplicate';
             await tx.append(`planning:${input.streamId}`, [{ type: 'ShipmentPlanRequested', for: input.eventId }], {
               expectedVersion: 'any',
               tenantId: 'acme',
@@ -257,7 +257,7 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
         const rollback = randomInt(6) === 0;
         try {
           await fx.store.transaction(async (tx) => {
-            await tx.recordInbox('random-writer', randomUUID());
+            await tx.recordInbox('random-writer', 'acme', randomUUID());
             const first = pick();
             const second = pick();
             const requests = [{ streamId: first, events: [placed(first), released(first)].slice(0, 1 + randomInt(2)), expectedVersion: 'any' as const, tenantId: 'acme' }];

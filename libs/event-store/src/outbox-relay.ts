@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { EVENT_KEY_COLUMNS } from './append';
 import { countAfter, cursorAfter, readCommittedAfter } from './commit-order';
 import type { EventStore } from './event-store';
-import { counter, gauge, histogram, interruptibleSleep } from './metrics';
+import { counter, gauge, histogram } from './metrics';
+import { createPollingLoop } from './polling-loop';
 import { CommitCursor, jsonLogger, Logger, START_OF_LOG, StoredEvent } from './types';
 
 /**
@@ -99,8 +100,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   lag.set({ relay: name }, 0);
   leaderGauge.set({ relay: name }, 0);
 
-  let running = false;
-  let loop: Promise<void> | undefined;
   let session: PoolClient | undefined;
   let cursor: CommitCursor | undefined;
   let publishedCount = 0;
@@ -129,8 +128,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as number);
     }
   };
-  const idle = interruptibleSleep();
-
   async function tryLead(): Promise<boolean> {
     const client = await store.pool.connect();
     try {
@@ -248,8 +245,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const discarded = await prefetch;
       if ('error' in discarded) throw discarded.error;
       if (saving) unsaved = false;
-      await idle.sleep(publishRetryMs);
-      return 0;
+      return -1;
     } finally {
       end();
     }
@@ -277,38 +273,32 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return events.length;
   }
 
-  async function run() {
-    while (running) {
-      try {
-        if (!session && !(await tryLead())) {
-          await idle.sleep(leadershipRetryMs);
-          continue;
-        }
-        const relayed = await relayOnce(session!);
-        if (relayed < batchSize && running) await idle.sleep(pollIntervalMs);
-      } catch (error) {
-        // A database error on the leader session: give the lock up and compete again, so a
-        // half-dead session never keeps relaying.
-        resign(error);
-        if (running) await idle.sleep(Math.min(leadershipRetryMs, 1000));
-      }
-    }
-  }
+  const loop = createPollingLoop({
+    name: `outbox relay ${name}`,
+    logger,
+    intervalMs: pollIntervalMs,
+    errorDelayMs: Math.min(leadershipRetryMs, 1000),
+    tick: async () => {
+      if (!session && !(await tryLead())) return leadershipRetryMs;
+      const relayed = await relayOnce(session!);
+      // -1: the publish failed; the same batch goes again after publishRetryMs
+      return relayed < 0 ? publishRetryMs : relayed >= batchSize;
+    },
+    // A database error on the leader session: give the lock up and compete again, so a
+    // half-dead session never keeps relaying.
+    onError: (error) => resign(error),
+  });
 
   return {
     async start() {
-      if (running) return;
-      running = true;
+      if (loop.running) return;
       if (bodiesFromMemory) unsubscribe = store.onCommitted(remember);
-      loop = run();
+      loop.start();
     },
     async stop() {
-      running = false;
       unsubscribe?.();
       unsubscribe = undefined;
-      idle.wake();
-      await loop;
-      loop = undefined;
+      await loop.stop();
       if (session && unsaved && cursor) {
         await session
           .query(`update ${t.checkpoints} set transaction_id = $2::xid8, position = $3, updated_at = now() where name = $1`, [

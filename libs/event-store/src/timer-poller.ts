@@ -1,5 +1,5 @@
 import type { EventStore, EventStoreTransaction } from './event-store';
-import { interruptibleSleep } from './metrics';
+import { createPollingLoop } from './polling-loop';
 import type { DueTimer } from './timers';
 import { jsonLogger, Logger } from './types';
 
@@ -57,9 +57,6 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
   const pollIntervalMs = options.pollIntervalMs ?? 500;
   const retryDelayMs = options.retryDelayMs ?? ((attempts: number) => Math.min(1000 * 2 ** attempts, 300_000));
   const logger = options.logger ?? jsonLogger('event-store.timers');
-  let running = false;
-  let loop: Promise<void> | undefined;
-  const idle = interruptibleSleep();
 
   const toTimer = (row: Record<string, any>): DueTimer<Command> => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
     timerId: row.timer_id,
@@ -134,29 +131,18 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
     return count;
   }
 
-  async function run() {
-    while (running) {
-      try {
-        const fired = await pollOnce();
-        if (fired < batchSize && running) await idle.sleep(pollIntervalMs);
-      } catch (error) {
-        logger.error('timer poll failed', { error: String(error) });
-        if (running) await idle.sleep(Math.max(pollIntervalMs, 1000));
-      }
-    }
-  }
+  const loop = createPollingLoop({
+    name: `timer poller${options.timerIdPrefix ? ` ${options.timerIdPrefix}` : ''}`,
+    logger,
+    intervalMs: pollIntervalMs,
+    tick: async () => (await pollOnce()) >= batchSize,
+  });
 
   return {
     pollOnce,
     async start() {
-      if (running) return;
-      running = true;
-      loop = run();
+      loop.start();
     },
-    async stop() {
-      running = false;
-      idle.wake();
-      await loop;
-    },
+    stop: () => loop.stop(),
   };
 }

@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
 import { cursorAfter, readCommittedAfter } from '../commit-order';
 import type { EventStore } from '../event-store';
-import { interruptibleSleep } from '../metrics';
+import { createPollingLoop } from '../polling-loop';
 import { jsonLogger, Logger } from '../types';
 import { ensureProjection, Projection, projectionTables } from './projection';
 
@@ -37,9 +37,6 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
   const logger = options.logger ?? jsonLogger(`event-store.projection.${projection.name}`);
   const { view } = projectionTables(store.readModelSchema, projection);
   let ensured = false;
-  let running = false;
-  let loop: Promise<void> | undefined;
-  const idle = interruptibleSleep();
 
   async function runOnce(): Promise<number> {
     const client = await store.pool.connect();
@@ -80,29 +77,18 @@ export function createProjectionRunner(options: ProjectionRunnerOptions): Projec
     return events.length;
   }
 
-  async function run() {
-    while (running) {
-      try {
-        const applied = await runOnce();
-        if (applied < batchSize && running) await idle.sleep(pollIntervalMs);
-      } catch (error) {
-        logger.error('projection batch failed; retrying', { projection: projection.name, error: String(error) });
-        if (running) await idle.sleep(Math.max(pollIntervalMs, 1000));
-      }
-    }
-  }
+  const loop = createPollingLoop({
+    name: `projection ${projection.name}`,
+    logger,
+    intervalMs: pollIntervalMs,
+    tick: async () => (await runOnce()) >= batchSize,
+  });
 
   return {
     runOnce,
     async start() {
-      if (running) return;
-      running = true;
-      loop = run();
+      loop.start();
     },
-    async stop() {
-      running = false;
-      idle.wake();
-      await loop;
-    },
+    stop: () => loop.stop(),
   };
 }

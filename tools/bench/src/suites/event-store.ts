@@ -287,7 +287,7 @@ async function storeAppend(store: EventStore, writer: Writer, batch: number): Pr
 async function storeAppendInTransaction(store: EventStore, writer: Writer): Promise<number> {
   const [{ inbox, streamId, events, ...options }] = nextRequests(writer, 1);
   const results = await store.transaction(async (tx) => {
-    if (!(await tx.recordInbox(inbox.consumer, inbox.eventId))) return [];
+    if (!(await tx.recordInbox(inbox.consumer, options.tenantId, inbox.eventId))) return [];
     return [await tx.append(streamId, events, options)];
   });
   return settle(writer, results);
