@@ -65,8 +65,11 @@ export interface EventStoreTransaction {
    * id starts with that prefix exists — and never waits on a timer a poller is firing.
    */
   scheduleTimer<Command>(timer: TimerSchedule<Command>, options?: { unlessPending?: string }): Promise<void>;
-  /** Schedules (or moves) several timers in one statement (no `unlessPending`). */
-  scheduleTimers(timers: readonly TimerSchedule[]): Promise<void>;
+  /**
+   * Schedules (or moves) several timers in one statement. With `unlessPending`, each timer only
+   * while no timer with the prefix it names is pending (see `scheduleTimer`).
+   */
+  scheduleTimers(timers: readonly TimerSchedule[], options?: { unlessPending?: (timer: TimerSchedule) => string }): Promise<void>;
   /** True if the timer existed (and now does not). */
   cancelTimer(timerId: string): Promise<boolean>;
   /**
@@ -228,7 +231,7 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         return new Set(rows.map((r) => inboxKey(r.tenant_id as string, r.event_id as string)));
       },
       scheduleTimer: (timer, scheduleOptions) => scheduleTimer(client, t, timer, scheduleOptions),
-      scheduleTimers: (timers) => scheduleTimers(client, t, timers),
+      scheduleTimers: (timers, scheduleOptions) => scheduleTimers(client, t, timers, scheduleOptions),
       cancelTimer: (timerId) => cancelTimer(client, t, timerId),
       async savepoint(name, work) {
         if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`savepoint name must be a lower-case SQL identifier, got '${name}'`);

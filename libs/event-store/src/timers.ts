@@ -39,9 +39,19 @@ export async function scheduleTimer(client: ClientBase, t: EventStoreTables, tim
   );
 }
 
-/** Schedules (or moves) several timers in one statement; the same rules as `scheduleTimer` without `unlessPending`. */
-export async function scheduleTimers(client: ClientBase, t: EventStoreTables, timers: readonly TimerSchedule[]): Promise<void> {
+/**
+ * Schedules (or moves) several timers in one statement; the same rules as `scheduleTimer`. With
+ * `unlessPending`, a timer is only inserted while no timer whose id starts with its prefix
+ * exists (before this statement; of several timers with one prefix only the first is asked for).
+ */
+export async function scheduleTimers(
+  client: ClientBase,
+  t: EventStoreTables,
+  timers: readonly TimerSchedule[],
+  options: { unlessPending?: (timer: TimerSchedule) => string } = {},
+): Promise<void> {
   if (timers.length === 0) return;
+  if (options.unlessPending) return scheduleUnlessPending(client, t, timers, options.unlessPending);
   // One row per id (the last wins, as calling scheduleTimer in sequence would), in id order so
   // that two transactions scheduling overlapping timers wait for each other, never deadlock.
   const byId = new Map(timers.map((timer) => [timer.timerId, timer]));
@@ -61,4 +71,22 @@ export async function scheduleTimers(client: ClientBase, t: EventStoreTables, ti
 export async function cancelTimer(client: ClientBase, t: EventStoreTables, timerId: string): Promise<boolean> {
   const { rowCount } = await client.query(`delete from ${t.timers} where timer_id = $1`, [timerId]);
   return (rowCount ?? 0) > 0;
+}
+
+async function scheduleUnlessPending(client: ClientBase, t: EventStoreTables, timers: readonly TimerSchedule[], prefixOf: (timer: TimerSchedule) => string): Promise<void> {
+  const byPrefix = new Map<string, TimerSchedule>();
+  for (const timer of timers) if (!byPrefix.has(prefixOf(timer))) byPrefix.set(prefixOf(timer), timer);
+  const rows = [...byPrefix.entries()]
+    .sort(([, a], [, b]) => (a.timerId < b.timerId ? -1 : a.timerId > b.timerId ? 1 : 0))
+    .map(([prefix, timer]) => ({ timer_id: timer.timerId, tenant_id: timer.tenantId, stream_id: timer.streamId ?? null, due_at: timer.dueAt.toISOString(), command: timer.command, prefix }));
+  // A plain insert guarded by a non-locking read, as scheduleTimer's: it never waits on a timer
+  // row that a poller has claimed.
+  await client.query(
+    `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command)
+     select r.timer_id, r.tenant_id, r.stream_id, r.due_at, r.command
+       from jsonb_to_recordset($1::jsonb) as r(timer_id text, tenant_id text, stream_id text, due_at timestamptz, command jsonb, prefix text)
+      where not exists (select 1 from ${t.timers} p where starts_with(p.timer_id, r.prefix))
+     on conflict (timer_id) do nothing`,
+    [JSON.stringify(rows)],
+  );
 }

@@ -1,2 +1,3 @@
 export * from './api-keys';
 export * from './tenant.guard';
+export * from './site-directory';

@@ -4,4 +4,7 @@ export * from './order-release/order-lines';
 export * from './order-release/allocation';
 export * from './order-release/release-decision';
 export * from './order-release/reevaluation';
+export * from './release-context/release-facts';
+export * from './release-context/release-ledger';
+export * from './release-context/release-reactions';
 export * from './site-calendar/site-calendar';

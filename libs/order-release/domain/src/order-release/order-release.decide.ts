@@ -21,7 +21,7 @@ export type PlaceOrder = { type: 'PlaceOrder'; data: { order: OrderDetails; cont
 /** The ERP amended an order (from `OrderAmended`). */
 export type AmendOrder = { type: 'AmendOrder'; data: { amendment: OrderAmendment; context: ReleaseContext } };
 /** The ERP cancelled an order (from `OrderCancelled`). */
-export type CancelOrder = { type: 'CancelOrder'; data: { orderId: string; reason: string; cancelledAt: string } };
+export type CancelOrder = { type: 'CancelOrder'; data: { orderId: string; tenantId: string; reason: string; cancelledAt: string } };
 /**
  * Something a held order waits for changed (inventory, site status or window, credit): decide
  * again. Harmless on an order that waits for nothing.
@@ -91,20 +91,20 @@ export function amendOrder(command: AmendOrder, state: OrderReleaseState, { now 
 }
 
 export function cancelOrder(command: CancelOrder, state: OrderReleaseState, { now }: DecisionContext): OrderReleaseMessage[] {
-  const { orderId, reason } = command.data;
+  const { orderId, tenantId, reason } = command.data;
   const cancelledAt = now.toISOString();
   switch (state.status) {
     case 'Unplaced':
       // Cancel wins over a placement that arrives later.
-      return [{ type: 'OrderCancelled', data: { orderId, reason, stage: 'BEFORE_PLACEMENT', warehouseOrderIds: [], cancelledAt } }];
+      return [{ type: 'OrderCancelled', data: { orderId, tenantId, reason, stage: 'BEFORE_PLACEMENT', warehouseOrderIds: [], cancelledAt } }];
     case 'Received':
     case 'Held':
-      return [{ type: 'OrderCancelled', data: { orderId, reason, stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt } }];
+      return [{ type: 'OrderCancelled', data: { orderId, tenantId, reason, stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt } }];
     case 'PartiallyReleased':
     case 'Released': {
       const { order, releases } = state;
       return [
-        { type: 'OrderCancelled', data: { orderId, reason, stage: 'AFTER_RELEASE', warehouseOrderIds: releases.map((r) => r.warehouseOrderId), cancelledAt } },
+        { type: 'OrderCancelled', data: { orderId, tenantId, reason, stage: 'AFTER_RELEASE', warehouseOrderIds: releases.map((r) => r.warehouseOrderId), cancelledAt } },
         ...releases.map(
           (release): OrderReleaseMessage => ({
             type: 'CancelWarehouseOrder',

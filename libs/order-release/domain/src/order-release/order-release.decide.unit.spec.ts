@@ -15,7 +15,7 @@ const amend = (amendment: Partial<OrderAmendment> & Pick<OrderAmendment, 'change
   type: 'AmendOrder',
   data: { amendment: { orderId: order.orderId, revision: 2, amendedAt: '2026-01-15T14:00:00.000Z', ...amendment }, context },
 });
-const cancel: OrderReleaseCommand = { type: 'CancelOrder', data: { orderId: order.orderId, reason: 'customer changed mind', cancelledAt: '2026-01-15T14:30:00.000Z' } };
+const cancel: OrderReleaseCommand = { type: 'CancelOrder', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'customer changed mind', cancelledAt: '2026-01-15T14:30:00.000Z' } };
 const reevaluate = (context: ReleaseContext = contextWith()): OrderReleaseCommand => ({ type: 'ReevaluateOrder', data: { orderId: order.orderId, context } });
 
 const received = (details: OrderDetails = order, receivedAt = nowIso): OrderReleaseMessage => ({ type: 'OrderReceived', data: { order: details, receivedAt } });
@@ -456,7 +456,7 @@ describe('order-release decider', () => {
 
     it('ignores an amendment to a cancelled order', () => {
       spec
-        .given([received(), heldForBolts, { type: 'OrderCancelled', data: { orderId: order.orderId, reason: 'x', stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt: nowIso } }])
+        .given([received(), heldForBolts, { type: 'OrderCancelled', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'x', stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt: nowIso } }])
         .when(amend({ changes: moreBolts }))
         .thenNothingHappens();
     });
@@ -493,7 +493,7 @@ describe('order-release decider', () => {
       spec
         .given([received(), heldForBolts])
         .when(cancel)
-        .then([{ type: 'OrderCancelled', data: { orderId: order.orderId, reason: 'customer changed mind', stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt: nowIso } }]);
+        .then([{ type: 'OrderCancelled', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'customer changed mind', stage: 'BEFORE_RELEASE', warehouseOrderIds: [], cancelledAt: nowIso } }]);
     });
 
     it('cancels a released order and tells the warehouse to stop', () => {
@@ -501,7 +501,7 @@ describe('order-release decider', () => {
         .given([received(), ...released([bolts(), nuts()])])
         .when(cancel)
         .then([
-          { type: 'OrderCancelled', data: { orderId: order.orderId, reason: 'customer changed mind', stage: 'AFTER_RELEASE', warehouseOrderIds: ['SO-1001-R1'], cancelledAt: nowIso } },
+          { type: 'OrderCancelled', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'customer changed mind', stage: 'AFTER_RELEASE', warehouseOrderIds: ['SO-1001-R1'], cancelledAt: nowIso } },
           {
             type: 'CancelWarehouseOrder',
             data: { warehouseOrderId: 'SO-1001-R1', orderId: order.orderId, tenantId: order.tenantId, siteId: order.siteId, reason: 'customer changed mind', requestedAt: nowIso },

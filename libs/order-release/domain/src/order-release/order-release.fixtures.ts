@@ -28,6 +28,7 @@ export const site: SiteReadiness = {
   releaseWindow: { opensAt: '06:00', cutOff: '15:00' },
   dailyCapacity: 100,
   releasedOrders: { operatingDay: '2026-01-15', count: 10 },
+  servesTenant: true,
 };
 
 export function stock(available: number, awaitedByOlderOrders = 0, unitOfMeasure?: string): StockPosition {

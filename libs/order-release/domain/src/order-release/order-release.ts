@@ -149,6 +149,11 @@ export interface SiteReadiness {
   dailyCapacity: number;
   /** Warehouse orders already released for an operating day (count OrderReleased by operatingDay). */
   releasedOrders: { operatingDay: LocalDate; count: number };
+  /**
+   * Whether the site serves the order's tenant (the site directory): a shared 3PL site takes
+   * only its clients' orders; another tenant's order is held as UNKNOWN_SITE.
+   */
+  servesTenant: boolean;
 }
 
 /**
@@ -283,6 +288,8 @@ export type OrderCancelled = {
   type: 'OrderCancelled';
   data: {
     orderId: string;
+    /** The order's tenant (order numbers repeat across tenants). */
+    tenantId: string;
     reason: string;
     stage: 'BEFORE_PLACEMENT' | 'BEFORE_RELEASE' | 'AFTER_RELEASE';
     /** Warehouse orders to cancel (and whose reservations to free); empty before release. */

@@ -128,7 +128,7 @@ describe('re-evaluating held orders', () => {
       siteId: 'US-NJ1',
       skus: ['BOLT-M8', 'NUT-M8', 'WASHER'],
     });
-    expect(releaseContextNeededFor({ type: 'CancelOrder', data: { orderId: order.orderId, reason: 'x', cancelledAt: NOW.toISOString() } }, state)).toBeUndefined();
+    expect(releaseContextNeededFor({ type: 'CancelOrder', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'x', cancelledAt: NOW.toISOString() } }, state)).toBeUndefined();
     const heldState = spec.given([{ type: 'OrderReceived', data: { order, receivedAt: NOW.toISOString() } }]).state();
     expect(releaseContextNeededFor({ type: 'ReevaluateOrder', data: { orderId: order.orderId, context: contextWith() } }, heldState)).toMatchObject({
       skus: ['BOLT-M8', 'NUT-M8'],

@@ -58,6 +58,8 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
   let operatingDay: string | undefined;
   if (!site || site.siteId !== order.siteId) {
     reasons.push({ code: 'UNKNOWN_SITE', message: `site ${order.siteId} has not reported its status`, siteId: order.siteId });
+  } else if (!site.servesTenant) {
+    reasons.push({ code: 'UNKNOWN_SITE', message: `site ${order.siteId} does not serve tenant ${order.tenantId}`, siteId: order.siteId });
   } else if (!isKnownTimeZone(site.timeZone) || !isLocalTime(site.releaseWindow.opensAt) || !isLocalTime(site.releaseWindow.cutOff)) {
     // A misconfigured site holds its orders (re-evaluated when the site reports again) rather
     // than dead-lettering every order that names it.

@@ -1,16 +1,7 @@
-import type { HeldOrder, OrderCancelled, OrderHeld, OrderReleased } from '@lading/order-release-domain';
-import type { SiteStatusFact, StockLevelFact } from '../order-release.mapper';
-import {
-  createReleaseLedger,
-  customerKey,
-  operatingDayFor,
-  releaseScopeBuilder,
-  siteDayKey,
-  siteQueueKey,
-  stockKey,
-  type ReleaseContextRequest,
-  type ReleaseSnapshot,
-} from './release-ledger';
+import type { OrderCancelled, OrderHeld, OrderReleased } from '../order-release/order-release';
+import type { HeldOrder } from '../order-release/reevaluation';
+import { operatingDayFor, type SiteStatusFact, type StockLevelFact } from './release-facts';
+import { createReleaseLedger, customerKey, releaseScopeBuilder, siteDayKey, siteQueueKey, stockKey, type ReleaseContextRequest, type ReleaseSnapshot } from './release-ledger';
 
 const NOW = new Date('2026-11-27T10:00:00.000Z');
 const T = 'acme';
@@ -22,13 +13,13 @@ function level(sku: string, onHand: number, allocated = 0): StockLevelFact {
 
 function site(overrides: Partial<SiteStatusFact> = {}): SiteStatusFact {
   return {
-    tenantId: T,
     siteId: SITE,
     status: 'OPEN',
     timeZone: 'Europe/Berlin',
     releaseWindow: { opensAt: '06:00', cutOff: '18:00' },
     dailyCapacity: 100,
     ordersAcceptedToday: 0,
+    reportedBy: T,
     occurredAt: '2026-11-27T09:00:00.000Z',
     ...overrides,
   };
@@ -41,6 +32,7 @@ function snapshot(parts: Partial<ReleaseSnapshot> = {}): ReleaseSnapshot {
     releasedOrders: new Map([[siteDayKey(SITE, '2026-11-27'), 0]]),
     held: new Map(),
     credit: new Map(),
+    serves: () => true,
     ...parts,
   };
 }
@@ -90,7 +82,7 @@ function heldFor(orderId: string, quantity: number, queuedSince: string): OrderH
 }
 
 function cancelled(orderId: string): OrderCancelled {
-  return { type: 'OrderCancelled', data: { orderId, reason: 'customer', stage: 'AFTER_RELEASE', warehouseOrderIds: [`${orderId}-R1`], cancelledAt: NOW.toISOString() } };
+  return { type: 'OrderCancelled', data: { orderId, tenantId: T, reason: 'customer', stage: 'AFTER_RELEASE', warehouseOrderIds: [`${orderId}-R1`], cancelledAt: NOW.toISOString() } };
 }
 
 describe('release ledger: decisions of one unit, one after another, against one snapshot', () => {
@@ -154,6 +146,23 @@ describe('release ledger: decisions of one unit, one after another, against one 
   it('given a site that never reported, then the context has no site (the domain holds the order as UNKNOWN_SITE)', () => {
     const ledger = createReleaseLedger(snapshot({ sites: new Map() }));
     expect(ledger.contextFor(request('SO-1'), NOW).site).toBeUndefined();
+  });
+
+  it('given a site that does not serve the tenant (site directory), then the context says so (the domain holds the order as UNKNOWN_SITE)', () => {
+    const ledger = createReleaseLedger(snapshot({ serves: (siteId, tenantId) => !(siteId === SITE && tenantId === T) }));
+    expect(ledger.contextFor(request('SO-1'), NOW).site).toEqual(expect.objectContaining({ siteId: SITE, servesTenant: false }));
+  });
+
+  it("given two tenants with the same order number held at one site, when tenant B cancels its order, then tenant A's stays in its queue", () => {
+    const queueA = new Map<string, HeldOrder>();
+    const queueB = new Map<string, HeldOrder>();
+    const ledger = createReleaseLedger(snapshot({ held: new Map([[siteQueueKey(T, SITE), queueA], [siteQueueKey('globex', SITE), queueB]]) }));
+    ledger.apply([heldFor('SO-1', 4, '2026-11-27T08:00:00.000Z')]);
+    const heldB = heldFor('SO-1', 2, '2026-11-27T08:30:00.000Z');
+    ledger.apply([{ ...heldB, data: { ...heldB.data, tenantId: 'globex' } }]);
+    ledger.apply([{ ...cancelled('SO-1'), data: { ...cancelled('SO-1').data, tenantId: 'globex', stage: 'BEFORE_RELEASE', warehouseOrderIds: [] } }]);
+    expect([...queueA.keys()]).toEqual(['SO-1']);
+    expect([...queueB.keys()]).toEqual([]);
   });
 
   it('given a held order in the queue of the unit, when it is cancelled, then it leaves the queue', () => {

@@ -1,0 +1,13 @@
+export * from './config/settings';
+export * from './config/service-config';
+export * from './workflow/inputs';
+export * from './workflow/workflow';
+export * from './workflow/workflow-runtime';
+export { decideAll } from './workflow/decision-loop';
+export * from './publishing/published-records';
+export * from './metrics/decision-metrics';
+export * from './http/service-http.module';
+export * from './bootstrap/service-definition';
+export * from './bootstrap/database-pool';
+export * from './bootstrap/start-service';
+export * from './bootstrap/run-service';
