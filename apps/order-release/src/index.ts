@@ -1,3 +1,2 @@
-export { startOrderRelease, ORDER_RELEASE_TOPICS, type RunningOrderRelease } from './main';
-export { loadConfig, ConfigError, type OrderReleaseConfig } from './config';
-export { publishedEventId } from './order-release.mapper';
+export { orderReleaseService, type OrderReleaseSettings } from './main';
+export { ORDER_RELEASE_STREAM_TYPE, outgoingRecordsFor } from './order-release.mapper';

@@ -1,6 +1,8 @@
 import type { EventStore } from '@lading/event-store';
 import { foldEvents } from '@lading/decider';
-import { orderRelease, orderReleaseStreamId, type HoldReason, type OrderReleaseMessage } from '@lading/order-release-domain';
+import { orderRelease, type HoldReason, type OrderReleaseMessage } from '@lading/order-release-domain';
+import { streamIdOf } from '@lading/service-kit';
+import { ORDER_RELEASE_STREAM_TYPE } from './order-release.mapper';
 
 /** What `GET /v1/orders/:orderId/release` answers: where the order stands in release, and why. */
 export interface ReleaseStatusView {
@@ -19,11 +21,11 @@ const reasonsOf = (reasons: HoldReason[]) => reasons.map((r) => ({ code: r.code,
 
 /**
  * Folds the order's stream on demand (a live projection): always exactly what the decider saw.
- * Scoped by tenant: another tenant's order is reported as not found, never as forbidden, so
- * its existence does not leak.
+ * The stream is the caller's tenant's own (the tenant is part of its id), so another tenant's
+ * order with the same number is simply not found — never forbidden, so its existence does not leak.
  */
 export async function releaseStatusOf(store: EventStore, tenantId: string, orderId: string): Promise<ReleaseStatusView | undefined> {
-  const events = await store.readStream<OrderReleaseMessage>(orderReleaseStreamId(orderId));
+  const events = await store.readStream<OrderReleaseMessage>(streamIdOf(tenantId, ORDER_RELEASE_STREAM_TYPE, orderId));
   if (events.length === 0 || events.some((e) => e.tenantId !== tenantId)) return undefined;
   const state = foldEvents(orderRelease, events.map((e) => e.payload));
   const base = { orderId, version: events.length, lastChangedAt: events[events.length - 1].recordedAt.toISOString() };

@@ -1,9 +1,8 @@
 import { BadRequestException, Controller, Get, Inject, NotFoundException, Param, UseGuards } from '@nestjs/common';
 import type { EventStore } from '@lading/event-store';
+import { EVENT_STORE } from '@lading/service-kit';
 import { Tenant, TenantGuard } from '@lading/tenancy';
 import { releaseStatusOf, type ReleaseStatusView } from './release-status.query';
-
-export const EVENT_STORE = Symbol('EVENT_STORE');
 
 const ORDER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 

@@ -11,3 +11,4 @@ export * from './bootstrap/service-definition';
 export * from './bootstrap/database-pool';
 export * from './bootstrap/start-service';
 export * from './bootstrap/run-service';
+export * from './mapping/contract-mapping';

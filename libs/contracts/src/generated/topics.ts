@@ -15,11 +15,15 @@ export type ErpCreditV1Record =
   | { readonly recordType: 'lading.erp.CreditHoldPlaced'; readonly value: CreditHoldPlaced }
   | { readonly recordType: 'lading.erp.CreditHoldReleased'; readonly value: CreditHoldReleased };
 
-/** Records on wms.inventory.v1 (key: sku@site, e.g. A-100@DC-1), discriminated by recordType. */
+/** Records on wms.inventory.v1 (key: sku@site, e.g. A-100@DC-1 — no tenant: compaction deletes one tenant's level in favour of another's), discriminated by recordType. */
 export type WmsInventoryV1Record =
   | { readonly recordType: 'lading.wms.InventoryLevelChanged'; readonly value: InventoryLevelChanged };
 
-/** Records on wms.sites.v1 (key: warehouse site id), discriminated by recordType. */
+/** Records on wms.inventory.v2 (key: tenant@sku@site, e.g. acme@A-100@DC-1 (two tenants stock the same SKU at one shared site)), discriminated by recordType. */
+export type WmsInventoryV2Record =
+  | { readonly recordType: 'lading.wms.InventoryLevelChanged'; readonly value: InventoryLevelChanged };
+
+/** Records on wms.sites.v1 (key: warehouse site id (a site is shared by tenants: one status per site)), discriminated by recordType. */
 export type WmsSitesV1Record =
   | { readonly recordType: 'lading.wms.WarehouseStatusChanged'; readonly value: WarehouseStatusChanged };
 
@@ -112,6 +116,7 @@ export interface TopicRecords {
   'erp.orders.v1': ErpOrdersV1Record;
   'erp.credit.v1': ErpCreditV1Record;
   'wms.inventory.v1': WmsInventoryV1Record;
+  'wms.inventory.v2': WmsInventoryV2Record;
   'wms.sites.v1': WmsSitesV1Record;
   'wms.fulfilment.v1': WmsFulfilmentV1Record;
   'wms.returns.v1': WmsReturnsV1Record;

@@ -37,6 +37,11 @@ export interface TopicSpec {
   /** Other services that produce some of its record types (command topics have several writers). */
   alsoProducedBy: readonly string[];
   consumedBy: readonly string[];
+  /**
+   * The topic that replaces this one (a key or partitioning change is a new topic version, never
+   * an edit): still created and read during the migration, no longer produced to by Lading.
+   */
+  deprecatedBy?: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,6 +59,7 @@ function topic(spec: {
   cleanupPolicy?: 'delete' | 'compact';
   retentionMs?: number;
   partitions?: number;
+  deprecatedBy?: string;
 }): TopicSpec {
   const cleanupPolicy = spec.cleanupPolicy ?? 'delete';
   return {
@@ -67,6 +73,7 @@ function topic(spec: {
     producedBy: spec.producedBy,
     alsoProducedBy: spec.alsoProducedBy ?? [],
     consumedBy: spec.consumedBy,
+    ...(spec.deprecatedBy ? { deprecatedBy: spec.deprecatedBy } : {}),
   };
 }
 
@@ -97,17 +104,30 @@ export const topicCatalog: readonly TopicSpec[] = [
   topic({
     name: 'wms.inventory.v1',
     keyField: 'sku@siteId',
-    keyDescription: 'sku@site, e.g. A-100@DC-1',
+    keyDescription: 'sku@site, e.g. A-100@DC-1 — no tenant: compaction deletes one tenant\'s level in favour of another\'s',
+    recordTypes: ['lading.wms.InventoryLevelChanged'],
+    producedBy: 'wms',
+    // still read while adapters move to v2 (values carry their tenant; only compaction is unsafe)
+    consumedBy: ['order-release', 'analytics'],
+    cleanupPolicy: 'compact',
+    deprecatedBy: 'wms.inventory.v2',
+  }),
+  topic({
+    name: 'wms.inventory.v2',
+    keyField: 'meta.tenantId@sku@siteId',
+    keyDescription: 'tenant@sku@site, e.g. acme@A-100@DC-1 (two tenants stock the same SKU at one shared site)',
     recordTypes: ['lading.wms.InventoryLevelChanged'],
     producedBy: 'wms',
     consumedBy: ['order-release', 'analytics'],
-    // absolute levels: the latest per sku@site is the state, older ones may be compacted away
+    // absolute levels: the latest per tenant, sku and site is the state, older ones may be compacted away
     cleanupPolicy: 'compact',
   }),
   topic({
     name: 'wms.sites.v1',
     keyField: 'siteId',
-    keyDescription: 'warehouse site id',
+    // A site is a physical resource shared by the tenants it serves and owned by its operator:
+    // one status per site, whoever reported it (see SiteDirectory) — not tenant data.
+    keyDescription: 'warehouse site id (a site is shared by tenants: one status per site)',
     recordTypes: ['lading.wms.WarehouseStatusChanged'],
     producedBy: 'wms',
     consumedBy: ['order-release', 'analytics'],
@@ -265,7 +285,8 @@ export const topicCatalog: readonly TopicSpec[] = [
 ];
 
 const byName = new Map(topicCatalog.map((t) => [t.name, t]));
-const byRecordType = new Map(topicCatalog.flatMap((t) => t.recordTypes.map((r) => [r, t] as const)));
+// a record type is published on its current topic, never on one a newer version replaces
+const byRecordType = new Map(topicCatalog.filter((t) => !t.deprecatedBy).flatMap((t) => t.recordTypes.map((r) => [r, t] as const)));
 
 /** The spec of a catalog topic; throws on a topic the catalog does not know. */
 export function topicSpec(topic: string): TopicSpec {

@@ -7,4 +7,3 @@ export * from './order-release/reevaluation';
 export * from './release-context/release-facts';
 export * from './release-context/release-ledger';
 export * from './release-context/release-reactions';
-export * from './site-calendar/site-calendar';

@@ -1,5 +1,5 @@
-import { roundQuantity } from './order-lines';
-import { FulfilmentPolicy, ReleaseLine, Shortage, StockPosition, UNITS_OF_MEASURE } from './order-release';
+import { roundQuantity, UNITS_OF_MEASURE } from '@lading/shared-domain';
+import type { FulfilmentPolicy, ReleaseLine, Shortage, StockPosition } from './order-release';
 
 export interface Allocation {
   /** What to reserve at the site and send to the warehouse now. Empty: nothing can go. */

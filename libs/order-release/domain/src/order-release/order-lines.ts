@@ -1,9 +1,5 @@
-import { isCountryCode, requiresRegion, usesPostalCodes } from './country-codes';
-import { AddressProblem, isUnitOfMeasure, LineProblem, OrderLine, ReleaseLine, ShipTo, UNITS_OF_MEASURE } from './order-release';
-
-function isBlank(value: unknown): boolean {
-  return typeof value !== 'string' || value.trim().length === 0;
-}
+import { isUnitOfMeasure, roundQuantity, UNITS_OF_MEASURE } from '@lading/shared-domain';
+import type { LineProblem, OrderLine, ReleaseLine } from './order-release';
 
 /**
  * Validates the ERP's lines and merges lines of the same SKU and unit into one release line.
@@ -52,27 +48,4 @@ export function normaliseLines(orderLines: readonly OrderLine[]): { lines: Relea
   }
   problems.sort((a, b) => (a.lineNumber ?? -1) - (b.lineNumber ?? -1));
   return { lines: [...bySku.values()].sort((a, b) => a.lineNumbers[0] - b.lineNumbers[0]), problems };
-}
-
-/** Measured quantities are kept to 3 decimals so sums of decimals compare as people expect. */
-export function roundQuantity(quantity: number): number {
-  return Math.round(quantity * 1000) / 1000;
-}
-
-/** Required fields present, country an ISO 3166-1 alpha-2 code, postal code and region where the country uses them. */
-export function validateShipTo(shipTo: ShipTo | undefined): AddressProblem[] {
-  if (!shipTo) return [{ field: 'line1', problem: 'MISSING' }];
-  const problems: AddressProblem[] = [];
-  for (const field of ['name', 'line1', 'city'] as const) if (isBlank(shipTo[field])) problems.push({ field, problem: 'MISSING' });
-  if (isBlank(shipTo.countryCode)) {
-    problems.push({ field: 'countryCode', problem: 'MISSING' });
-    return problems;
-  }
-  if (!isCountryCode(shipTo.countryCode)) {
-    problems.push({ field: 'countryCode', problem: 'INVALID' });
-    return problems;
-  }
-  if (usesPostalCodes(shipTo.countryCode) && isBlank(shipTo.postalCode)) problems.push({ field: 'postalCode', problem: 'MISSING' });
-  if (requiresRegion(shipTo.countryCode) && isBlank(shipTo.region)) problems.push({ field: 'region', problem: 'MISSING' });
-  return problems;
 }

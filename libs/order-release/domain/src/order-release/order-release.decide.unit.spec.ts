@@ -419,6 +419,24 @@ describe('order-release decider', () => {
       expect(stillShort[1]).toMatchObject({ data: { queuedSince: earlier, heldLines: [bolts(8)] } });
     });
 
+    it('given a held order, when the ERP reassigns it to another site, then it is decided again at the new site, keeping its place in the queue', () => {
+      const heldEarlier = held(heldForBolts.data.reasons, [bolts(), nuts()], { queuedSince: earlier });
+      const toChicago = { siteId: 'US-IL1' };
+      const atChicago = contextWith({ site: { ...site, siteId: 'US-IL1' } });
+      spec
+        .given([received(order, earlier), heldEarlier])
+        .when(amend({ changes: toChicago }, atChicago))
+        .then([amended(2, toChicago), ...released([bolts(), nuts()], { details: { ...order, revision: 2, siteId: 'US-IL1' } })]);
+      // the context must be the new site's: the old site's readiness holds the order as UNKNOWN_SITE
+      const wrongSite = spec.given([received(order, earlier), heldEarlier]).when(amend({ changes: toChicago })).events();
+      expect(wrongSite[1]).toMatchObject({ type: 'OrderHeld', data: { siteId: 'US-IL1', reasons: [{ code: 'UNKNOWN_SITE' }] } });
+    });
+
+    it('given a released order, when the ERP reassigns it to another site, then the amendment is refused: the warehouse has it', () => {
+      const events = spec.given([received(), ...released([bolts(), nuts()])]).when(amend({ changes: { siteId: 'US-IL1' } })).events();
+      expect(events).toMatchObject([{ type: 'AmendmentRefused', data: { reason: 'ALREADY_RELEASED', revision: 2 } }]);
+    });
+
     it('ignores an amendment with a revision not newer than the order', () => {
       const history = [received({ ...order, revision: 3 }), heldForBolts];
       spec.given(history).when(amend({ revision: 2, changes: fewerBolts })).thenNothingHappens();

@@ -1,4 +1,4 @@
-import type { LocalDate, ReleaseWindow } from '../site-calendar/site-calendar';
+import type { AddressProblem, LocalDate, PostalAddress, ReleaseWindow, UnitOfMeasure } from '@lading/shared-domain';
 
 /**
  * One stream per ERP order: `order-release:<orderId>`. It records what order-release decided
@@ -16,28 +16,6 @@ export function orderReleaseStreamId(orderId: string): string {
 // The order as the ERP states it
 // ---------------------------------------------------------------------------------------------
 
-/**
- * Units of measure order-release understands. Discrete units (each, pack, case, pallet) take
- * whole quantities; measured units (kilogram, pound, metre) take decimals. ERP and WMS agree on
- * one unit per SKU; converting between units needs pack data we do not have, so a line in a
- * unit other than the one the SKU is stocked in is invalid (UNIT_NOT_STOCKED).
- */
-export const UNITS_OF_MEASURE = {
-  EA: { discrete: true },
-  PK: { discrete: true },
-  CS: { discrete: true },
-  PL: { discrete: true },
-  KG: { discrete: false },
-  LB: { discrete: false },
-  M: { discrete: false },
-} as const;
-
-export type UnitOfMeasure = keyof typeof UNITS_OF_MEASURE;
-
-export function isUnitOfMeasure(unit: string): unit is UnitOfMeasure {
-  return Object.prototype.hasOwnProperty.call(UNITS_OF_MEASURE, unit);
-}
-
 /** An order line as the ERP sent it; validated by order-release, never trusted. */
 export interface OrderLine {
   lineNumber: number;
@@ -46,17 +24,8 @@ export interface OrderLine {
   unitOfMeasure: string;
 }
 
-export interface ShipTo {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  /** State / province / territory; required in US, CA, AU, BR, MX. */
-  region?: string;
-  postalCode?: string;
-  /** ISO 3166-1 alpha-2, upper case. */
-  countryCode: string;
-}
+/** The address an order ships to (the shared postal address rules validate it). */
+export type ShipTo = PostalAddress;
 
 /**
  * SHIP_COMPLETE: the order goes to the warehouse whole or not at all.
@@ -90,6 +59,12 @@ export interface OrderChanges {
   shipTo?: ShipTo;
   fulfilment?: FulfilmentPolicy;
   promisedDate?: LocalDate;
+  /**
+   * The ERP reassigned the order to another warehouse site. Before release the order moves
+   * (it is decided again at the new site, queued there from its original place in time);
+   * after a release it is refused like any amendment.
+   */
+  siteId?: string;
 }
 
 export interface OrderAmendment {
@@ -201,10 +176,6 @@ export interface LineProblem {
   problem: LineProblemCode;
 }
 
-export interface AddressProblem {
-  field: keyof ShipTo;
-  problem: 'MISSING' | 'INVALID';
-}
 
 export interface Shortage {
   sku: string;
@@ -371,6 +342,7 @@ export function applyChanges(order: OrderDetails, revision: number, changes: Ord
     shipTo: changes.shipTo ?? order.shipTo,
     fulfilment: changes.fulfilment ?? order.fulfilment,
     promisedDate: changes.promisedDate ?? order.promisedDate,
+    siteId: changes.siteId ?? order.siteId,
   };
 }
 

@@ -145,8 +145,9 @@ export function releaseContextNeededFor(command: OrderReleaseCommand, state: Ord
     }
     case 'AmendOrder': {
       if (state.status !== 'Held' && state.status !== 'Received') return undefined;
-      const lines = command.data.amendment.changes.lines ?? state.order.lines;
-      return { tenantId: state.order.tenantId, customerId: state.order.customerId, siteId: state.order.siteId, skus: skusOf(lines), queuedSince: state.queuedSince };
+      const { changes } = command.data.amendment;
+      const lines = changes.lines ?? state.order.lines;
+      return { tenantId: state.order.tenantId, customerId: state.order.customerId, siteId: changes.siteId ?? state.order.siteId, skus: skusOf(lines), queuedSince: state.queuedSince };
     }
     case 'ReevaluateOrder': {
       if (state.status === 'Held' || state.status === 'Received')

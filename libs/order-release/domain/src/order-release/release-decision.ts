@@ -1,7 +1,6 @@
-import { addDays, instantAtLocalTime, isKnownTimeZone, isLocalTime, releaseWindowAt } from '../site-calendar/site-calendar';
+import { addDays, instantAtLocalTime, isKnownTimeZone, isLocalTime, releaseWindowAt, validatePostalAddress } from '@lading/shared-domain';
 import { allocate } from './allocation';
 import { HoldReason, LineProblem, OrderDetails, ReleaseContext, ReleaseLine, Shortage } from './order-release';
-import { validateShipTo } from './order-lines';
 
 export type ReleaseDecision =
   | { outcome: 'RELEASE'; lines: ReleaseLine[]; backordered: ReleaseLine[]; shortages: Shortage[]; operatingDay: string }
@@ -42,7 +41,7 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
     reasons.push({ code: 'INVALID_LINES', message: `${problems.length} line problem(s): ${[...new Set(problems.map((p) => p.problem))].join(', ')}`, problems });
   }
 
-  const addressProblems = validateShipTo(order.shipTo);
+  const addressProblems = validatePostalAddress(order.shipTo);
   if (addressProblems.length > 0)
     reasons.push({ code: 'INVALID_ADDRESS', message: `ship-to ${addressProblems.map((p) => `${p.field} ${p.problem.toLowerCase()}`).join(', ')}`, problems: addressProblems });
 

@@ -1,6 +1,5 @@
-import { isKnownTimeZone, isLocalTime, releaseWindowAt, type LocalDate, type ReleaseWindow } from '../site-calendar/site-calendar';
+import { operatingDayAt, roundQuantity, type LocalDate, type ReleaseWindow } from '@lading/shared-domain';
 import type { CreditStanding, SiteOperatingStatus, SiteReadiness, StockPosition } from '../order-release/order-release';
-import { roundQuantity } from '../order-release/order-lines';
 
 // =============================================================================================
 // The facts order-release keeps about the world outside its order streams — credit holds from
@@ -172,7 +171,6 @@ export function siteReadinessOf(site: SiteStatusFact | undefined, releasedOrders
  * the next one's; undefined for a site a decision holds as UNKNOWN_SITE without looking at capacity.
  */
 export function operatingDayFor(site: SiteStatusFact | undefined, now: Date): LocalDate | undefined {
-  if (!site || site.status === 'UNKNOWN' || !isKnownTimeZone(site.timeZone) || !isLocalTime(site.releaseWindow.opensAt) || !isLocalTime(site.releaseWindow.cutOff)) return undefined;
-  const window = releaseWindowAt(site.releaseWindow, site.timeZone, now);
-  return window.open ? window.operatingDay : window.nextOperatingDay;
+  if (!site || site.status === 'UNKNOWN') return undefined;
+  return operatingDayAt(site.releaseWindow, site.timeZone, now);
 }
