@@ -15,11 +15,14 @@ export interface OrderReleaseSettings {
  * address, stock, the site's window and capacity allow, else holds it with every reason, and
  * decides held orders again when what they wait for changes. The kit does the rest (DESIGN §8).
  */
+/** Namespace of the v5 ids of order-release's published records (fixed: ids must not change across releases). */
+export const ORDER_RELEASE_EVENT_ID_NAMESPACE = '4dd9fff7-a78b-4eab-aed0-514843cdd881';
+
 export const orderReleaseService: ServiceDefinition<OrderReleaseSettings> = {
   name: 'order-release',
   httpPort: 3101,
   sourceSystem: 'ORDER_RELEASE',
-  eventIdNamespace: '4dd9fff7-a78b-4eab-aed0-514843cdd881',
+  eventIdNamespace: ORDER_RELEASE_EVENT_ID_NAMESPACE,
   settings: (env) => ({ sweepSeconds: setting.integer(env, 'ORDER_RELEASE_SWEEP_SECONDS', 60, 1, 86_400) }),
   build: ({ config, settings, naming }) => ({
     migrations: orderReleaseMigrations(config.readModelSchema),

@@ -1,4 +1,9 @@
 import type {
+  ErpCreditV1Record,
+  ErpOrdersV1Record,
+  WmsFulfilmentV1Record,
+  WmsInventoryV1Record,
+  WmsSitesV1Record,
   CreditHoldPlaced,
   CreditHoldReleased,
   EventMeta,
@@ -11,10 +16,25 @@ import type {
   UnitOfMeasure,
   WarehouseStatusChanged,
 } from '@lading/contracts';
-import type { OrderReleaseMessage } from '@lading/order-release-domain';
-import type { StoredOrderReleaseEvent } from './order-release.mapper';
+import type {
+  AmendOrder,
+  CancelOrder,
+  OrderAmendment,
+  OrderDetails,
+  OrderReleaseCommand,
+  OrderReleaseMessage,
+  PlaceOrder,
+  ReleaseFact,
+  SiteStatusFact,
+  WarehouseProgressFact,
+} from '@lading/order-release-domain';
+import { createRecordNaming, type Inbound, type PublishedStoredEvent } from '@lading/service-kit';
+import { SiteDirectory } from '@lading/tenancy';
+import { ORDER_RELEASE_EVENT_ID_NAMESPACE } from './main';
+import { creditFactInputs, erpOrderInputs, inventoryFactInputs, siteFactInputs, warehouseProgressInputs } from './order-release.mapper';
 
-// Avro records as the ERP and WMS adapters publish them; for the mapper specs only.
+// Avro records as the ERP and WMS adapters publish them, and the mapper one record at a time;
+// for the specs only.
 
 /** 10:00 in New York on an ordinary Thursday: inside a 00:00–15:00 window. */
 export const NOW = new Date('2026-01-15T15:00:00.000Z');
@@ -107,15 +127,70 @@ export function warehouseStatusChanged(overrides: Partial<WarehouseStatusChanged
 }
 
 /** A decider message as the event store returns it to the outbox relay. */
-export function stored(payload: OrderReleaseMessage, overrides: Partial<StoredOrderReleaseEvent> = {}): StoredOrderReleaseEvent {
+export function stored(payload: OrderReleaseMessage, overrides: Partial<PublishedStoredEvent<OrderReleaseMessage>> = {}): PublishedStoredEvent<OrderReleaseMessage> {
   return {
     eventId: '0f3b8a52-7c1d-4e59-9a0b-2d6c4e8f1a37',
     eventType: payload.type,
-    streamId: 'order-release:SO-1001',
+    streamId: 'acme/order-release:SO-1001',
     tenantId: TENANT,
     payload,
-    metadata: { correlationId: 'SO-1001', causationId: 'a3c1e4f0-1d2b-4c5d-8e6f-7a8b9c0d1e2f', occurredAt: Date.parse('2026-01-15T14:59:58.000Z') },
+    metadata: { correlationId: 'SO-1001', causationId: 'a3c1e4f0-1d2b-4c5d-8e6f-7a8b9c0d1e2f', occurredAt: '2026-01-15T14:59:58.000Z' },
     recordedAt: new Date('2026-01-15T15:00:00.125Z'),
     ...overrides,
   };
+}
+
+/** What the kit tells a topic handler about a record: its tenant and cause, from its meta. */
+export function inboundOf(value: { meta: EventMeta }, traceparent?: string): Inbound {
+  const { meta } = value;
+  return { tenantId: meta.tenantId, cause: { eventId: meta.eventId, correlationId: meta.correlationId, occurredAt: meta.occurredAt, ...(traceparent ? { traceparent } : {}) } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mapper's inbound functions one record at a time, as the specs read them
+// ---------------------------------------------------------------------------------------------
+
+const onlyInput = <T>(inputs: readonly T[]): T => {
+  if (inputs.length !== 1) throw new Error(`expected one input, got ${inputs.length}`);
+  return inputs[0];
+};
+
+export const naming = createRecordNaming({ namespace: ORDER_RELEASE_EVENT_ID_NAMESPACE, sourceSystem: 'ORDER_RELEASE' });
+
+export function commandOf(record: ErpOrdersV1Record, traceparent?: string): OrderReleaseCommand {
+  return onlyInput(erpOrderInputs(record, inboundOf(record.value, traceparent))).command;
+}
+
+export function orderDetailsFrom(value: OrderPlaced): OrderDetails {
+  return (commandOf({ recordType: 'lading.erp.OrderPlaced', value }) as PlaceOrder).data.order;
+}
+
+export function orderAmendmentFrom(value: OrderAmended): OrderAmendment {
+  return (commandOf({ recordType: 'lading.erp.OrderAmended', value }) as AmendOrder).data.amendment;
+}
+
+export function cancelOrderFrom(value: OrderCancelled): CancelOrder['data'] {
+  return (commandOf({ recordType: 'lading.erp.OrderCancelled', value }) as CancelOrder).data;
+}
+
+export function releaseFactOf(record: ErpCreditV1Record | WmsInventoryV1Record | WmsSitesV1Record, sites: SiteDirectory = SiteDirectory.open()): ReleaseFact {
+  const inbound = inboundOf(record.value);
+  const input =
+    record.recordType === 'lading.wms.InventoryLevelChanged'
+      ? onlyInput(inventoryFactInputs(record, inbound))
+      : record.recordType === 'lading.wms.WarehouseStatusChanged'
+        ? onlyInput(siteFactInputs(record, inbound, sites))
+        : onlyInput(creditFactInputs(record, inbound));
+  if (input.fact.source !== 'release') throw new Error('not a release fact');
+  return input.fact.fact;
+}
+
+export function siteStatusFrom(value: WarehouseStatusChanged): SiteStatusFact {
+  return releaseFactOf({ recordType: 'lading.wms.WarehouseStatusChanged', value }) as SiteStatusFact;
+}
+
+export function warehouseProgressOf(record: WmsFulfilmentV1Record): WarehouseProgressFact | undefined {
+  const inputs = warehouseProgressInputs(record, inboundOf(record.value));
+  const input = inputs[0];
+  return input?.fact.source === 'warehouse' ? input.fact.fact : undefined;
 }

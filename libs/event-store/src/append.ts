@@ -76,7 +76,8 @@ upd as (
      set version = s.version + r.n, last_transaction_id = pg_current_xact_id(), updated_at = now()
     from req r
    where s.stream_id = any($1::text[]) and s.stream_id = r.stream_id and (select count(*) from locked) >= 0
-     and s.tenant_id = r.tenant_id and r.expected <> 0 and (r.expected = -1 or s.version = r.expected)
+     -- an empty stream (created only to be locked) counts as no stream: expected 0 matches version 0
+     and s.tenant_id = r.tenant_id and (r.expected = -1 or s.version = r.expected)
      and s.last_transaction_id <= pg_current_xact_id() and not exists (select 1 from dup)
   returning s.stream_id, s.version - r.n as base
 ),
@@ -131,7 +132,7 @@ go as materialized (
 upd as (
   update ${t.streams} s
      set version = s.version + $5::int, last_transaction_id = pg_current_xact_id(), updated_at = now()
-   where s.stream_id = $1::text and s.tenant_id = $3::text and $4::bigint <> 0 and ($4::bigint = -1 or s.version = $4::bigint)
+   where s.stream_id = $1::text and s.tenant_id = $3::text and ($4::bigint = -1 or s.version = $4::bigint)
      and s.last_transaction_id <= pg_current_xact_id()
      and (select fresh_input and fresh_ids from go)
   returning s.version - $5::int as base
@@ -368,7 +369,7 @@ async function resolveRefusal(
     const code = expectedCode(r.expectedVersion);
     if (!s) return code !== 0 && code !== ANY;
     if (!s.in_order) return true;
-    return code === 0 || (code !== ANY && Number(s.version) !== code);
+    return code !== ANY && Number(s.version) !== code;
   };
   const refused = ungranted.some(fails) ? ungranted.filter(fails) : ungranted;
   const commitOrder = refused.some((r) => {

@@ -51,7 +51,26 @@ export interface EventStoreTransaction {
    * transaction ends: no other writer can append to them between this read and our append, so a
    * decision over many streams never fails on a version conflict (take this lock before any other).
    */
-  readStreams<E extends DomainEvent>(streamIds: readonly string[], options?: { forUpdate?: boolean }): Promise<Map<string, StoredEvent<E>[]>>;
+  /**
+   * Locks streams until the transaction ends, in stream-id order, creating the missing ones
+   * empty (version 0; an empty stream counts as no stream for `expectedVersion`): two
+   * transactions deciding the same stream — new or not — wait for each other instead of one
+   * failing on its expected version. Take it first: the lock then also orders the
+   * transactions' ids, as the relay's commit order needs (see `appendMany`).
+   */
+  lockStreams(streams: readonly { streamId: string; streamType?: string; tenantId?: string }[]): Promise<void>;
+  readStreams<E extends DomainEvent>(
+    streamIds: readonly string[],
+    options?: {
+      forUpdate?: boolean;
+      /**
+       * With `forUpdate`: the streams to create (empty, version 0) when missing, so that they are
+       * locked too — two transactions deciding a brand-new stream then wait for each other instead
+       * of one failing on `no_stream`. An empty stream counts as no stream for `expectedVersion`.
+       */
+      create?: readonly { streamId: string; streamType: string; tenantId: string }[];
+    },
+  ): Promise<Map<string, StoredEvent<E>[]>>;
   /**
    * Records that `consumer` handled input `eventId` of `tenantId` (the tenant is part of the
    * key: DESIGN §9). False means it already did: the caller must skip the message (its effects
@@ -185,28 +204,48 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         return results;
       },
       readStream: (streamId, readOptions) => readStream(client, streamId, readOptions),
-      async readStreams<E extends DomainEvent>(streamIds: readonly string[], readOptions: { forUpdate?: boolean } = {}) {
+      async lockStreams(streams) {
+        if (streams.length === 0) return;
+        const sorted = [...streams].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
+        const create = sorted.filter((s): s is { streamId: string; streamType: string; tenantId: string } => s.streamType !== undefined && s.tenantId !== undefined);
+        await client.query({
+          name: statementName('lock_streams', t),
+          // The no-op update of an existing row takes its lock; rows only to lock (no identity
+          // given, so never created) are locked by the second part.
+          text: `with created as (
+                   insert into ${t.streams} as s (stream_id, stream_type, tenant_id, version, last_transaction_id)
+                   select c.stream_id, c.stream_type, c.tenant_id, 0, pg_current_xact_id()
+                     from unnest($1::text[], $2::text[], $3::text[]) as c(stream_id, stream_type, tenant_id)
+                    order by c.stream_id
+                   on conflict (stream_id) do update set version = s.version
+                   returning s.stream_id
+                 )
+                 select count(*) from created
+                 union all
+                 select count(*) from (select stream_id from ${t.streams} where stream_id = any($4::text[]) order by stream_id for update) existing`,
+          values: [
+            create.map((c) => c.streamId),
+            create.map((c) => c.streamType),
+            create.map((c) => c.tenantId),
+            sorted.filter((s) => s.streamType === undefined || s.tenantId === undefined).map((s) => s.streamId),
+          ],
+        });
+      },
+      async readStreams<E extends DomainEvent>(streamIds: readonly string[], readOptions: { forUpdate?: boolean; create?: readonly { streamId: string; streamType: string; tenantId: string }[] } = {}) {
         const byStream = new Map<string, StoredEvent<E>[]>(streamIds.map((id) => [id, []]));
         if (streamIds.length === 0) return byStream;
-        const { rows } = await client.query(
-          readOptions.forUpdate
-            ? {
-                name: statementName('read_streams_locked', t),
-                // the CTE runs (and locks) because the query refers to it
-                text: `with locked as materialized (
-                         select stream_id from ${t.streams} where stream_id = any($1::text[]) order by stream_id for update
-                       )
-                       select ${EVENT_COLUMNS} from ${t.events}
-                        where stream_id = any($1::text[]) and (select count(*) from locked) >= 0
-                        order by stream_id, stream_version`,
-                values: [[...byStream.keys()]],
-              }
-            : {
-                name: statementName('read_streams', t),
-                text: `select ${EVENT_COLUMNS} from ${t.events} where stream_id = any($1::text[]) order by stream_id, stream_version`,
-                values: [[...byStream.keys()]],
-              },
-        );
+        const ids = [...byStream.keys()];
+        // Locked in a statement of its own: a statement that waited for a row lock still reads
+        // other tables as of its start; the next statement sees what the other transaction committed.
+        if (readOptions.forUpdate) {
+          const identified = new Map((readOptions.create ?? []).map((c) => [c.streamId, c]));
+          await tx.lockStreams(ids.map((streamId) => identified.get(streamId) ?? { streamId }));
+        }
+        const { rows } = await client.query({
+          name: statementName('read_streams', t),
+          text: `select ${EVENT_COLUMNS} from ${t.events} where stream_id = any($1::text[]) order by stream_id, stream_version`,
+          values: [ids],
+        });
         for (const row of rows) byStream.get(row.stream_id as string)!.push(rowToStoredEvent<E>(row));
         return byStream;
       },

@@ -13,6 +13,12 @@ export interface GroupCommitOptions<Input> {
    * The oldest waiting unit always goes next; its group mates join it.
    */
   groupOf?: (inputs: readonly Input[]) => string;
+  /**
+   * Errors after which a unit's own transaction is simply run again (up to 5 times) before its
+   * submitter hears of it: e.g. a stream conflict lost to another instance, which a fresh
+   * transaction wins. Default: none.
+   */
+  retryTransaction?: (error: unknown) => boolean;
   logger?: Logger;
 }
 
@@ -28,6 +34,18 @@ export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) 
   const { store, handle } = options;
   const maxInputs = options.maxInputs ?? 1000;
   const groupOf = options.groupOf ?? (() => '');
+  const retryable = options.retryTransaction ?? (() => false);
+  /** One transaction; a retryable failure runs it again in a fresh one. */
+  const transact = async (inputs: Input[]): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await store.transaction((tx) => handle(tx, inputs));
+        return;
+      } catch (error) {
+        if (attempt >= 5 || !retryable(error)) throw error;
+      }
+    }
+  };
   const waiting: { inputs: Input[]; group: string; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let running = false;
 
@@ -46,7 +64,7 @@ export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) 
           } else i++;
         }
         try {
-          await store.transaction((tx) => handle(tx, group.flatMap((unit) => unit.inputs)));
+          await transact(group.flatMap((unit) => unit.inputs));
           for (const unit of group) unit.resolve();
         } catch (error) {
           if (group.length === 1) {
@@ -55,7 +73,7 @@ export function createGroupCommitter<Input>(options: GroupCommitOptions<Input>) 
           }
           options.logger?.warn('group commit failed; committing its units one by one', { units: group.length, inputs: size, error: String(error) });
           for (const unit of group) {
-            await store.transaction((tx) => handle(tx, unit.inputs)).then(unit.resolve, unit.reject);
+            await transact(unit.inputs).then(unit.resolve, unit.reject);
           }
         }
       }

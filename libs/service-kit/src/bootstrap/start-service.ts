@@ -77,14 +77,14 @@ export async function startService<Settings>(
         },
       })
     : undefined;
-  const timers = createTimerPoller<never>({
+  const timers = createTimerPoller<unknown>({
     store,
     logger,
     batchSize: config.unitOfWorkSize,
     pollIntervalMs: 200,
     timerIdPrefix: runtime.timerPrefix,
     fireAll: async (due, tx) => {
-      await runtime.fire(tx, due as never, now());
+      await runtime.fire(tx, due, now());
     },
   });
   const sweeps = (parts.sweeps ?? []).map((sweep) =>

@@ -11,8 +11,9 @@ type AnyWorkflow = DecisionWorkflow<any, any, any>;
  * Decides `inputs` in arrival order, all in `tx`, in a fixed number of statements however many
  * there are:
  *
- * 1. every stream the inputs name is read and locked (stream-id order) — a timer's decision and
- *    an inbound message for the same stream wait for each other instead of conflicting;
+ * 1. every stream the inputs name is read and locked, in stream-id order, created empty when
+ *    new — a timer's decision and an inbound message for the same stream, or two instances
+ *    deciding a new order, wait for each other instead of conflicting;
  * 2. each workflow loads (and locks) the context its decisions may read, in workflow order;
  * 3. each input is decided against its stream's state and the context as the decisions before
  *    it left it — so a unit decides exactly as its inputs would one transaction each;
@@ -20,12 +21,21 @@ type AnyWorkflow = DecisionWorkflow<any, any, any>;
  *    version, each decision's events carrying its own cause;
  * 5. each workflow's `afterDecisions` writes its read models and wakes streams up.
  */
-export async function decideAll(tx: WorkflowTransaction, workflows: ReadonlyMap<string, AnyWorkflow>, inputs: readonly DecisionInput[], now: Date): Promise<Decided[]> {
+export async function decideAll(
+  tx: WorkflowTransaction,
+  workflows: ReadonlyMap<string, AnyWorkflow>,
+  inputs: readonly DecisionInput[],
+  now: Date,
+  options: { locked?: boolean } = {},
+): Promise<Decided[]> {
   if (inputs.length === 0) return [];
   const streamIds = inputs.map((input) => streamIdOf(input.tenantId, input.streamType, input.key));
   for (const input of inputs) if (!workflows.has(input.streamType)) throw new NonRetriableError(`no workflow decides ${input.streamType} streams`, 'UNKNOWN_STREAM_TYPE');
 
-  const stored = await tx.readStreams([...new Set(streamIds)].sort(), { forUpdate: true });
+  // Created empty when missing, so that a brand-new stream is locked too (two instances deciding
+  // the first message of an order wait for each other instead of one failing on no_stream).
+  const create = [...new Map(inputs.map((input, index) => [streamIds[index], { streamId: streamIds[index], streamType: input.streamType, tenantId: input.tenantId }])).values()];
+  const stored = await tx.readStreams([...new Set(streamIds)].sort(), options.locked ? {} : { forUpdate: true, create });
   const states = new Map<string, unknown>();
   const versions = new Map<string, number>();
   for (const [index, input] of inputs.entries()) {

@@ -1,4 +1,4 @@
-import { createGroupCommitter, inboxKey, type DueTimer, type EventStore, type EventStoreTransaction, type GroupCommitter, type Logger, type TimerSchedule } from '@lading/event-store';
+import { createGroupCommitter, inboxKey, StreamConflictError, type DueTimer, type EventStore, type EventStoreTransaction, type GroupCommitter, type Logger, type TimerSchedule } from '@lading/event-store';
 import { decideAll } from './decision-loop';
 import { streamIdOf, type DecisionInput, type FactInput, type WakeUp, type WorkflowInput } from './inputs';
 import type { Decided, DecisionWorkflow, FactHandler, WorkflowTransaction } from './workflow';
@@ -74,6 +74,10 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
 
   async function run(tx: EventStoreTransaction, entries: readonly UnitEntry[], now: Date): Promise<UnitOutcome> {
     const wtx = withWake(tx);
+    // The streams first, before anything else gives the transaction its id: transactions
+    // deciding the same stream then take their ids in the order they get its lock, which is the
+    // order the relay publishes in (an append behind a younger transaction is refused).
+    await tx.lockStreams(streamsOf(entries.flatMap((entry) => entry.inputs)));
     const fresh = await tx.recordInboxMany(service, uniqueKeys(entries));
     const taken = new Set<string>();
     const pending = entries.filter((entry) => {
@@ -93,12 +97,13 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
         : factInputs;
       await facts.apply(wtx, sorted, now);
     }
-    const decided = await decideAll(wtx, workflows, inputs.filter((input): input is DecisionInput => input.kind === 'decision'), now);
+    const decided = await decideAll(wtx, workflows, inputs.filter((input): input is DecisionInput => input.kind === 'decision'), now, { locked: true });
     return { handled: pending.length, duplicates: entries.length - pending.length, decided };
   }
 
   /** Due wake-ups, decided together as one unit (no inbox: the timer row is deleted in the same transaction). */
-  async function fire(tx: EventStoreTransaction, timers: readonly DueTimer<WakeUpCommand>[], now: Date): Promise<Decided[]> {
+  async function fire(tx: EventStoreTransaction, due: readonly DueTimer<unknown>[], now: Date): Promise<Decided[]> {
+    const timers = due as readonly DueTimer<WakeUpCommand>[];
     const inputs = timers.map(
       (timer): DecisionInput => ({
         kind: 'decision',
@@ -112,6 +117,20 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
     return decideAll(withWake(tx), workflows, inputs, now);
   }
 
+  /**
+   * A unit in a transaction of its own, run again (a new transaction, a new id) when it lost a
+   * race for a stream to another instance: a conflict is not a failure of the message.
+   */
+  async function runUnit(entries: readonly UnitEntry[], now: () => Date, attempts = 5): Promise<UnitOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.transaction((tx) => run(tx, entries, now()));
+      } catch (error) {
+        if (!(error instanceof StreamConflictError) || attempt >= attempts) throw error;
+      }
+    }
+  }
+
   /** Units of one group share a transaction (see FactHandler.group). */
   const groupOf = (entries: readonly UnitEntry[]): string => {
     const groups = new Set<string>();
@@ -120,8 +139,10 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
   };
 
   return {
-    /** Handles inbound records in `tx` (tests and HTTP commands call it directly). */
+    /** Handles inbound records in `tx` (tests call it directly). */
     run,
+    /** Handles inbound records in a transaction of their own, retried on a lost race (HTTP commands). */
+    runUnit,
     /** `tx` with `wake` (for sweeps and other work outside a unit). */
     workflowTransaction: withWake,
     fire,
@@ -135,12 +156,23 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
         maxInputs: options.groupCommitSize ?? 1000,
         groupOf,
         handle: (tx, entries) => run(tx, entries, now()),
+        retryTransaction: (error) => error instanceof StreamConflictError,
       });
     },
   };
 }
 
 export type WorkflowRuntime = ReturnType<typeof createWorkflowRuntime>;
+
+function streamsOf(inputs: readonly WorkflowInput[]): { streamId: string; streamType: string; tenantId: string }[] {
+  const streams = new Map<string, { streamId: string; streamType: string; tenantId: string }>();
+  for (const input of inputs) {
+    if (input.kind !== 'decision') continue;
+    const streamId = streamIdOf(input.tenantId, input.streamType, input.key);
+    streams.set(streamId, { streamId, streamType: input.streamType, tenantId: input.tenantId });
+  }
+  return [...streams.values()];
+}
 
 function uniqueKeys(entries: readonly UnitEntry[]): { tenantId: string; eventId: string }[] {
   const seen = new Map<string, { tenantId: string; eventId: string }>();

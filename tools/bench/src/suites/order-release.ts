@@ -8,7 +8,9 @@ import { keyOf, schemaVersions, type EventMeta, type InventoryLevelChanged, type
 import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, metaHeaders, retryTopicOf } from '@lading/messaging';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
-import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, type OrderReleaseConfig } from '@lading/order-release-app';
+import { orderReleaseService } from '@lading/order-release-app';
+import { createRecordNaming, loadServiceConfig, type ServiceConfig } from '@lading/service-kit';
+import { topicCatalog } from '@lading/contracts';
 import type { BenchMeasurement, BenchSuite } from '../main';
 import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu, type CpuUse } from '../cpu-accounting';
 
@@ -28,6 +30,9 @@ const SITES = 4;
 const CUSTOMERS = 50;
 const CHUNK = 500;
 
+/** The topics order-release consumes (the catalog names it among their consumers). */
+const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
+const naming = createRecordNaming({ namespace: orderReleaseService.eventIdNamespace, sourceSystem: orderReleaseService.sourceSystem });
 const databaseUrl = () => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lading';
 const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const registryUrl = () => process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
@@ -464,7 +469,7 @@ export const orderReleaseSuite: BenchSuite = {
         LOG_LEVEL: process.env.BENCH_APP_LOG_LEVEL ?? 'error',
         HOSTNAME_OVERRIDE: `${run}-${instance}`,
       });
-      const config: OrderReleaseConfig = loadConfig({ ...process.env, ...appEnvFor(1, 0) });
+      const config: ServiceConfig = loadServiceConfig('order-release', { ...process.env, ...appEnvFor(1, 0) }, { httpPort: orderReleaseService.httpPort });
       // one after another: each joins the group and takes its share of the partitions
       for (let instance = 1; instance <= instances; instance++) {
         const port = await freePort();
@@ -483,14 +488,14 @@ export const orderReleaseSuite: BenchSuite = {
       await seeder.connect();
       await seeder.publishAll([
         ...world.sites.map((siteId) => ({ topic: 'wms.sites.v1', recordType: 'lading.wms.WarehouseStatusChanged', value: siteStatus(world, siteId) })),
-        ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v1', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
+        ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v2', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
       ]);
       await seeder.disconnect();
       const orr = `"${schema('orr')}"`;
       await waitUntil(
         'order-release applied the seeded sites and stock',
         async () => {
-          const sites = await db.query(`select count(*)::int as n from ${orr}.site_readiness where tenant_id = $1`, [world.tenantId]);
+          const sites = await db.query(`select count(*)::int as n from ${orr}.site_readiness where reported_by = $1`, [world.tenantId]);
           const stock = await db.query(`select count(*)::int as n from ${orr}.stock_levels where tenant_id = $1`, [world.tenantId]);
           return sites.rows[0].n === SITES && stock.rows[0].n === SITES * SKUS;
         },
@@ -511,8 +516,8 @@ export const orderReleaseSuite: BenchSuite = {
       // the eventIds our app relayed: its stored ReleaseOrderToWarehouse events, as the mapper names them on Kafka
       const ourReleases = new Set<string>();
       const refreshOurs = async () => {
-        const rows = await db.query(`select event_id from "${schema('es')}".events where event_type = 'ReleaseOrderToWarehouse' and stream_id like $1`, [`%${run}%`]);
-        for (const r of rows.rows as { event_id: string }[]) ourReleases.add(publishedEventId(r.event_id, 'lading.commands.ReleaseOrderToWarehouse'));
+        const rows = await db.query(`select tenant_id, event_id from "${schema('es')}".events where event_type = 'ReleaseOrderToWarehouse' and stream_id like $1`, [`%${run}%`]);
+        for (const r of rows.rows as { tenant_id: string; event_id: string }[]) ourReleases.add(naming.eventIdOf(r.tenant_id, r.event_id, 'lading.commands.ReleaseOrderToWarehouse'));
       };
       const isOurs = (id: string) => ourReleases.has(id);
       const settled = (ids: readonly string[], what: string) =>
