@@ -10,8 +10,13 @@ export interface SimulatorConfig {
   wms: boolean;
   seed: number;
   tenants: number;
-  /** Prepended to tenant ids (and order/customer ids), so runs sharing a broker stay apart. */
+  /**
+   * Prepended to tenant ids and the site operator's id (only: order numbers, customer ids and
+   * SKUs are the same in every tenant and run), so runs sharing a broker stay apart.
+   */
   tenantPrefix: string;
+  /** Id of the 3PL that runs the sites and reports their status, before `tenantPrefix`. */
+  siteOperator: string;
   /** Orders per second of wall-clock time; 0 = as fast as possible (needs `orders`). */
   ordersPerSecond: number;
   /** Stop placing after this many orders; endless when absent. */
@@ -60,7 +65,13 @@ export const OPTIONS = {
     help: 'integer seed; the same seed gives the same facts, event ids and order numbers (default: a new one each run, logged at start)',
   },
   tenants: { flag: '--tenants', env: 'SIMULATOR_TENANTS', default: '3', help: 'number of tenants' },
-  tenantPrefix: { flag: '--tenant-prefix', env: 'SIMULATOR_TENANT_PREFIX', default: '', help: 'prefix of tenant ids, e.g. "run7-"' },
+  tenantPrefix: { flag: '--tenant-prefix', env: 'SIMULATOR_TENANT_PREFIX', default: '', help: 'prefix of tenant ids and the site operator id, e.g. "run7-"' },
+  siteOperator: {
+    flag: '--site-operator',
+    env: 'SIMULATOR_SITE_OPERATOR',
+    default: 'sim-3pl',
+    help: 'id of the operator that runs the sites and reports their status (after the tenant prefix)',
+  },
   ordersPerSecond: { flag: '--orders-per-second', env: 'SIMULATOR_ORDERS_PER_SECOND', default: '5', help: 'wall-clock order rate; 0 = as fast as possible (needs --orders)' },
   orders: { flag: '--orders', env: 'SIMULATOR_ORDERS', help: 'stop placing after N orders (default: endless)' },
   timeScale: { flag: '--time-scale', env: 'SIMULATOR_TIME_SCALE', default: '60', help: 'simulated seconds per wall-clock second' },
@@ -153,6 +164,9 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
   const tenantPrefix = raw('tenantPrefix') ?? '';
   if (!/^[A-Za-z0-9._-]*$/.test(tenantPrefix)) throw new ConfigError(`${where('tenantPrefix')} may hold only letters, digits, '.', '_' and '-', got '${tenantPrefix}'`);
 
+  const siteOperator = raw('siteOperator') ?? 'sim-3pl';
+  if (!/^[A-Za-z0-9._-]+$/.test(siteOperator)) throw new ConfigError(`${where('siteOperator')} may hold only letters, digits, '.', '_' and '-', got '${siteOperator}'`);
+
   const orders = raw('orders') === undefined ? undefined : integer('orders', 1);
   const ordersPerSecond = number('ordersPerSecond', (n) => n >= 0, 'a number ≥ 0');
   if (ordersPerSecond === 0 && orders === undefined) throw new ConfigError(`${where('ordersPerSecond')} = 0 places orders as fast as possible and needs ${where('orders')} to stop`);
@@ -169,6 +183,7 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2), env:
     seed: raw('seed') === undefined ? randomInt(1, 2 ** 31) : number('seed', Number.isSafeInteger, 'an integer'),
     tenants: integer('tenants', 1),
     tenantPrefix,
+    siteOperator,
     ordersPerSecond,
     orders,
     timeScale: number('timeScale', (n) => n > 0, 'a number > 0'),

@@ -10,6 +10,7 @@ describe('simulator config', () => {
       wms: true,
       tenants: 3,
       tenantPrefix: '',
+      siteOperator: 'sim-3pl',
       ordersPerSecond: 5,
       timeScale: 60,
       wmsGroupId: 'lading-simulator-wms',
@@ -25,8 +26,9 @@ describe('simulator config', () => {
   });
 
   it('takes flags over environment variables over defaults, in both flag spellings', () => {
-    const config = loadConfig(['--tenants', '5', '--seed=42', '--orders', '100'], { SIMULATOR_TENANTS: '2', SIMULATOR_TIME_SCALE: '3600', SIMULATOR_SYSTEMS: 'wms', KAFKA_BROKERS: 'a:1,b:2' });
-    expect(config).toMatchObject({ tenants: 5, seed: 42, orders: 100, timeScale: 3600, erp: false, wms: true, kafkaBrokers: ['a:1', 'b:2'] });
+    const config = loadConfig(['--tenants', '5', '--seed=42', '--orders', '100'], { SIMULATOR_TENANTS: '2', SIMULATOR_TIME_SCALE: '3600', SIMULATOR_SYSTEMS: 'wms', KAFKA_BROKERS: 'a:1,b:2', SIMULATOR_SITE_OPERATOR: 'acme-3pl' });
+    expect(config).toMatchObject({ tenants: 5, seed: 42, orders: 100, timeScale: 3600, erp: false, wms: true, kafkaBrokers: ['a:1', 'b:2'], siteOperator: 'acme-3pl' });
+    expect(loadConfig(['--site-operator', 'dhl'], { SIMULATOR_SITE_OPERATOR: 'acme-3pl' }).siteOperator).toBe('dhl');
   });
 
   it.each([
@@ -40,6 +42,7 @@ describe('simulator config', () => {
     [['--systems', 'erp,tms'], {}, /SIMULATOR_SYSTEMS \(--systems\) must list erp and\/or wms/],
     [[], { KAFKA_BROKERS: 'localhost' }, /KAFKA_BROKERS \(--kafka-brokers\) must be host:port/],
     [['--tenant-prefix', 'a b'], {}, /SIMULATOR_TENANT_PREFIX \(--tenant-prefix\)/],
+    [['--site-operator', 'acme/3pl'], {}, /SIMULATOR_SITE_OPERATOR \(--site-operator\) may hold only/],
     [['--bogus', '1'], {}, /unknown argument '--bogus'/],
     [['--tenants'], {}, /--tenants needs a value/],
   ])('refuses %j %j naming the setting', (argv, env, message) => {

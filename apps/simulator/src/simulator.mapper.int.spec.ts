@@ -69,13 +69,13 @@ describe('simulator mapper against the registered schemas', () => {
       const decoded = await serde.decode('wms.commands.v1', await serde.encode('wms.commands.v1', 'lading.commands.ReleaseOrderToWarehouse', release));
       const tenant = world.tenants.find((t) => t.tenantId === order.tenantId)!;
       const decodedRelease = decoded.value as ReleaseOrderToWarehouse;
-      const ids = releasedAs.get(order.orderId) ?? [];
+      const ids = releasedAs.get(`${order.tenantId}/${order.orderId}`) ?? [];
       const command = releaseCommandFrom(decodedRelease, warehouseOrderIdFor(decodedRelease, ids.length), (sku) => tenant.catalogue.find((i) => i.sku === sku)?.unitOfMeasure);
       expect(command.warehouseOrderId).toBe(warehouseOrderId ?? `${order.orderId}-W${ids.length + 1}`);
-      releasedAs.set(order.orderId, [...ids, command.warehouseOrderId]);
+      releasedAs.set(`${order.tenantId}/${order.orderId}`, [...ids, command.warehouseOrderId]);
       // Through the contract and back, the WMS gets the order the ERP placed.
       expect(command.lines).toEqual(order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitOfMeasure: l.unitOfMeasure })));
-      released.set(command.warehouseOrderId, { commandEventId: meta.eventId, correlationId: order.orderId, tenantId: order.tenantId, orderId: order.orderId, lines: release.lines });
+      released.set(`${order.tenantId}/${command.warehouseOrderId}`, { commandEventId: meta.eventId, correlationId: order.orderId, tenantId: order.tenantId, orderId: order.orderId, lines: release.lines });
       wms.handle(command, startAt);
     }
     // Cancels right after the releases, before any pick: every third order's backorder by name,
@@ -87,24 +87,24 @@ describe('simulator mapper against the registered schemas', () => {
       const meta = { eventId: randomUUID(), tenantId: order.tenantId, correlationId: order.orderId, causationId: randomUUID(), occurredAt: Date.parse(startAt), recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 2 };
       const cancel: CancelWarehouseOrder = { meta, orderId: order.orderId, siteId: order.siteId, reason: 'cancelled in the ERP', warehouseOrderId: named };
       const decodedCancel = await serde.decode('wms.commands.v1', await serde.encode('wms.commands.v1', 'lading.commands.CancelWarehouseOrder', cancel));
-      for (const c of cancelCommandsFrom(decodedCancel.value as CancelWarehouseOrder, releasedAs.get(order.orderId)!)) {
-        cancelledIds.add(c.warehouseOrderId);
+      for (const c of cancelCommandsFrom(decodedCancel.value as CancelWarehouseOrder, releasedAs.get(`${order.tenantId}/${order.orderId}`)!)) {
+        cancelledIds.add(`${c.tenantId}/${c.warehouseOrderId}`);
         wms.handle(c, '2026-03-02T08:00:00.500Z');
       }
     }
     expect(cancelledIds.size).toBeGreaterThan(0);
-    for (const [orderId, ids] of releasedAs)
+    for (const [key, ids] of releasedAs)
       for (const id of ids) {
-        const view = wms.warehouseOrder(id)!;
+        const [tenantId, orderId] = key.split('/');
+        const view = wms.warehouseOrder(tenantId, id)!;
         expect(view.orderId).toBe(orderId);
         // Naming the backorder leaves the first warehouse order of the same order untouched.
-        expect(view.status === 'CANCELLED').toBe(cancelledIds.has(id));
+        expect(view.status === 'CANCELLED').toBe(cancelledIds.has(`${tenantId}/${id}`));
       }
     facts.push(...wms.advanceTo('2026-03-05T08:00:00.000Z'));
     const context = {
       occurredAt: Date.parse(startAt),
-      tenantIds: world.tenants.map((t) => t.tenantId),
-      warehouseOrder: (id: string) => released.get(id),
+      warehouseOrder: (tenantId: string, id: string) => released.get(`${tenantId}/${id}`),
       allocated: () => 3,
       ordersReleasedToday: () => 1,
     };
@@ -114,13 +114,13 @@ describe('simulator mapper against the registered schemas', () => {
     const answered = new Set<string>();
     for (const record of records)
       if (record.topic === 'wms.fulfilment.v1') {
-        const id = record.value.warehouseOrderId!;
+        const id = `${record.value.meta.tenantId}/${record.value.warehouseOrderId!}`;
         expect(released.get(id)).toMatchObject({ orderId: record.value.orderId });
         // a cancelled warehouse order is at most accepted, then confirmed cancelled: never picked
         expect(cancelledIds.has(id) && !['lading.wms.WarehouseOrderAccepted', 'lading.wms.WarehouseOrderCancelled'].includes(record.recordType)).toBe(false);
         answered.add(id);
       }
-    const confirmedCancelled = new Set(records.filter((r) => r.recordType === 'lading.wms.WarehouseOrderCancelled').map((r) => r.value.warehouseOrderId));
+    const confirmedCancelled = new Set(records.filter((r) => r.recordType === 'lading.wms.WarehouseOrderCancelled').map((r) => `${r.value.meta.tenantId}/${r.value.warehouseOrderId}`));
     expect(confirmedCancelled).toEqual(cancelledIds);
     expect([...answered].some((id) => /-R\d$/.test(id)) && [...answered].some((id) => /-W\d$/.test(id))).toBe(true);
     const windows = new Map(records.flatMap((r) => (r.recordType === 'lading.wms.WarehouseStatusChanged' ? [[r.value.siteId, [r.value.releaseWindowOpensAt, r.value.cutOffLocalTime]] as const] : [])));

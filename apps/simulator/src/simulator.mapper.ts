@@ -12,7 +12,6 @@ import {
   type UnitOfMeasure,
 } from '@lading/contracts';
 import {
-  createRandom,
   type Address as SimulatedAddress,
   type CancelWarehouseOrderCommand,
   type ErpFact,
@@ -171,22 +170,16 @@ export interface ReleasedWarehouseOrder {
 
 export interface WmsMappingContext {
   occurredAt: number;
-  /** Every tenant the WMS serves: a site is shared, its status goes to each tenant. */
-  tenantIds: readonly string[];
-  warehouseOrder(warehouseOrderId: string): ReleasedWarehouseOrder | undefined;
-  /** Stock of the SKU the WMS has allocated to released orders not yet picked. */
+  /** The tenant's warehouse order: two tenants may release under the same warehouse order id. */
+  warehouseOrder(tenantId: string, warehouseOrderId: string): ReleasedWarehouseOrder | undefined;
+  /** Stock of the tenant's SKU the WMS has allocated to released orders not yet picked. */
   allocated(tenantId: string, siteId: string, sku: string): number;
-  /** Orders the site has accepted on its current local day. */
-  ordersReleasedToday(tenantId: string, siteId: string): number;
+  /** Orders the site has accepted on its current local day, over every tenant it serves. */
+  ordersReleasedToday(siteId: string): number;
 }
 
 /** The result of mapping one WMS fact: records to publish, or why there are none. */
 export type WmsMapping = { records: OutboundRecord[] } | { records: []; unpublishable: WmsFact['type']; why: string };
-
-/** A per-tenant copy of a site-wide fact needs its own event id; derived, so a seed still replays. */
-export function derivedEventId(eventId: string, label: string): string {
-  return createRandom(0).fork(`${eventId}/${label}`).uuid();
-}
 
 function pickedLines(picked: PickedLine[], released: ReleasedWarehouseOrder | undefined): OrderLine[] {
   return picked.map((line, index) => ({
@@ -204,32 +197,38 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
   switch (fact.type) {
     case 'SiteStatusChanged': {
       const recordType = 'lading.wms.WarehouseStatusChanged';
+      // The site is the operator's, not any tenant's (DESIGN §9): one status, reported by the
+      // operator, counting every tenant's releases — LADING_SITES names it the site's operator.
       return {
-        records: context.tenantIds.map((tenantId) => ({
-          topic: 'wms.sites.v1',
-          recordType,
-          value: {
-            meta: meta(recordType, { ...base, eventId: derivedEventId(eventId, tenantId), tenantId, correlationId: fact.siteId, causationId: null }),
-            siteId: fact.siteId,
-            status: fact.status,
-            cutOffLocalTime: localTimeMillis(fact.releaseWindow.cutOff),
-            // Always stated, even 00:00: a reader that falls back to midnight for null would be
-            // right by luck only, and a night shift (14:00–02:00) needs it to be right at all.
-            releaseWindowOpensAt: localTimeMillis(fact.releaseWindow.opensAt),
-            timeZone: fact.timeZone,
-            dailyOrderCapacity: fact.dailyCapacity,
-            ordersReleasedToday: context.ordersReleasedToday(tenantId, fact.siteId),
+        records: [
+          {
+            topic: 'wms.sites.v1',
+            recordType,
+            value: {
+              meta: meta(recordType, { ...base, eventId, tenantId: fact.operator, correlationId: fact.siteId, causationId: null }),
+              siteId: fact.siteId,
+              status: fact.status,
+              cutOffLocalTime: localTimeMillis(fact.releaseWindow.cutOff),
+              // Always stated, even 00:00: a reader that falls back to midnight for null would be
+              // right by luck only, and a night shift (14:00–02:00) needs it to be right at all.
+              releaseWindowOpensAt: localTimeMillis(fact.releaseWindow.opensAt),
+              timeZone: fact.timeZone,
+              dailyOrderCapacity: fact.dailyCapacity,
+              ordersReleasedToday: context.ordersReleasedToday(fact.siteId),
+            },
           },
-        })),
+        ],
       };
     }
     case 'InventoryLevelChanged': {
       const recordType = 'lading.wms.InventoryLevelChanged';
       const unit = toContractUnit(fact.unitOfMeasure);
+      // v2, keyed tenant@sku@site: two tenants' levels of one SKU at one shared site are two keys,
+      // and compaction keeps both (v1's sku@site kept one). Nothing goes to v1 any more.
       return {
         records: [
           {
-            topic: 'wms.inventory.v1',
+            topic: 'wms.inventory.v2',
             recordType,
             value: {
               meta: meta(recordType, { ...base, eventId, tenantId: fact.tenantId, correlationId: `${fact.sku}@${fact.siteId}`, causationId: null }),
@@ -248,7 +247,7 @@ export function wmsRecordsFor(published: SimulatedFact<WmsFact>, context: WmsMap
     case 'WarehouseOrderPicked':
     case 'OrderPacked':
     case 'OrderShipped': {
-      const released = context.warehouseOrder(fact.warehouseOrderId);
+      const released = context.warehouseOrder(fact.tenantId, fact.warehouseOrderId);
       // Every answer names the warehouse order it is about: Lading's id when the release carried one.
       const { warehouseOrderId } = fact;
       const journey = {

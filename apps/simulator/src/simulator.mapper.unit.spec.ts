@@ -1,7 +1,7 @@
+import { keyOf } from '@lading/contracts';
 import { createWarehouseSimulator, createWorld, simulateErp, type SimulatedFact, type WmsFact } from '@lading/simulator-core';
 import {
   cancelCommandsFrom,
-  derivedEventId,
   erpRecordFor,
   fromContractUnit,
   localTimeMillis,
@@ -17,7 +17,6 @@ const world = createWorld({ seed: 3, tenants: 2 });
 const erp = simulateErp({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z', ordersPerHour: 600, orders: 200, amendmentRate: 0.5, cancellationRate: 0.3, creditHoldRate: 0.2, invalidOrderRate: 0.2 });
 const context: WmsMappingContext = {
   occurredAt: 1_700_000_000_000,
-  tenantIds: world.tenants.map((t) => t.tenantId),
   warehouseOrder: () => undefined,
   allocated: () => 7,
   ordersReleasedToday: () => 12,
@@ -81,14 +80,19 @@ describe('simulator mapper', () => {
     expect(record.value.siteId).toBe(amended.fact.order.siteId);
   });
 
-  it('gives each tenant its own copy of a site status, with its own event id, the same on every run', () => {
-    const wms = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z' });
-    const site = wms.start().find((f) => f.fact.type === 'SiteStatusChanged')!;
-    const { records } = wmsRecordsFor(site, context);
-    expect(records.map((r) => r.value.meta.tenantId)).toEqual(context.tenantIds);
-    expect(new Set(records.map((r) => r.value.meta.eventId)).size).toBe(records.length);
-    expect(records[0].value.meta.eventId).toBe(derivedEventId(site.eventId, context.tenantIds[0]));
+  it('publishes a site’s status once, by the site’s operator, with the site’s releases over all tenants and an event id the same on every run', () => {
+    const statuses = (seed: number) =>
+      createWarehouseSimulator({ seed, world, startAt: '2026-03-02T08:00:00.000Z' })
+        .start()
+        .filter((f) => f.fact.type === 'SiteStatusChanged');
+    const released: string[] = [];
+    const siteContext = { ...context, ordersReleasedToday: (siteId: string) => (released.push(siteId), 12) };
+    const records = statuses(3).flatMap((site) => wmsRecordsFor(site, siteContext).records);
+    expect(records.map((r) => [r.topic, r.value.meta.tenantId, 'siteId' in r.value && r.value.siteId])).toEqual(world.sites.map((site) => ['wms.sites.v1', 'sim-3pl', site.siteId]));
+    expect(released).toEqual(world.sites.map((site) => site.siteId));
     expect(records[0].value).toMatchObject({ status: 'OPEN', dailyOrderCapacity: expect.any(Number), ordersReleasedToday: 12 });
+    expect(new Set(records.map((r) => r.value.meta.eventId)).size).toBe(records.length);
+    expect(statuses(3).flatMap((site) => wmsRecordsFor(site, siteContext).records)).toEqual(records);
   });
 
   it('states each site’s whole release window, a night shift’s opening after its cut-off included', () => {
@@ -128,7 +132,7 @@ describe('simulator mapper', () => {
     expect(command.lines).toEqual([{ sku: item.sku, quantity: 2, unitOfMeasure: item.unitOfMeasure }]);
     wms.handle(command, '2026-03-02T08:00:00.000Z');
     const facts = wms.advanceTo('2026-03-03T08:00:00.000Z');
-    const withJourney = { ...context, warehouseOrder: (id: string) => (id === 'ORDER-1-R2' ? released : undefined) };
+    const withJourney = { ...context, warehouseOrder: (tenantId: string, id: string) => (tenantId === tenant.tenantId && id === 'ORDER-1-R2' ? released : undefined) };
     const fulfilment = facts.filter((f) => f.key === 'ORDER-1').flatMap((f) => wmsRecordsFor(f, withJourney).records);
     expect(fulfilment.map((r) => r.recordType)).toEqual(['lading.wms.WarehouseOrderAccepted', 'lading.wms.OrderPicked', 'lading.wms.OrderPacked', 'lading.wms.OrderShipped']);
     for (const record of fulfilment) {
@@ -140,6 +144,22 @@ describe('simulator mapper', () => {
     expect(picked.value.lines).toEqual([{ lineNumber: 30, sku: item.sku, quantity: { value: 2, unit: toContractUnit(item.unitOfMeasure) }, unitPrice: null }]);
     const inventory = facts.filter((f) => f.fact.type === 'InventoryLevelChanged').flatMap((f) => wmsRecordsFor(f, context).records);
     expect(inventory[0].value).toMatchObject({ sku: item.sku, siteId: 'DE-HAM', allocated: { value: 7 }, changeReason: 'PICK' });
+    expect(inventory[0].topic).toBe('wms.inventory.v2');
+    expect(keyOf(inventory[0].topic, inventory[0].value)).toBe(`${tenant.tenantId}@${item.sku}@DE-HAM`);
+  });
+
+  it('publishes every tenant’s stock level on wms.inventory.v2 under its own key, nothing on v1', () => {
+    const opening = createWarehouseSimulator({ seed: 3, world, startAt: '2026-03-02T08:00:00.000Z' })
+      .start()
+      .filter((f) => f.fact.type === 'InventoryLevelChanged');
+    const records = opening.flatMap((f) => wmsRecordsFor(f, context).records);
+    expect(new Set(records.map((r) => r.topic))).toEqual(new Set(['wms.inventory.v2']));
+    const keys = records.map((r) => keyOf(r.topic, r.value));
+    expect(new Set(keys).size).toBe(keys.length);
+    // The SKUs collide across tenants: at one site, two tenants stock the same code under two keys.
+    const [a, b] = world.tenants.map((t) => t.tenantId);
+    const shared = world.tenants[0].catalogue.find((item) => world.tenants[1].catalogue.some((other) => other.sku === item.sku))!.sku;
+    expect(keys).toEqual(expect.arrayContaining([`${a}@${shared}@US-NJ1`, `${b}@${shared}@US-NJ1`]));
   });
 
   it('publishes a cancellation at the warehouse as WarehouseOrderCancelled; a refused cancellation stays unpublishable (the order goes on)', () => {

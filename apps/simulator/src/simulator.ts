@@ -1,6 +1,6 @@
 import { Kafka, Partitioners, type Producer } from 'kafkajs';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
-import { createWorld, type SimulatedWorld } from '@lading/simulator-core';
+import type { SimulatedWorld } from '@lading/simulator-core';
 import { createSimulationClock, type SimulationClock } from './clock';
 import type { SimulatorConfig } from './config';
 import { startErp, type SimulatedErp } from './erp';
@@ -9,6 +9,7 @@ import { createLogger, kafkaLogCreator, type Logger } from './logger';
 import { createSimulatorMetrics, type SimulatorMetrics } from './metrics';
 import { createRecordPublisher } from './publisher';
 import { startWms, type SimulatedWms } from './wms';
+import { worldOf } from './world';
 
 export interface Simulator {
   readonly config: SimulatorConfig;
@@ -30,7 +31,7 @@ export interface Simulator {
 export async function startSimulator(config: SimulatorConfig, options: { logger?: Logger; serde?: AvroSerde } = {}): Promise<Simulator> {
   const logger = options.logger ?? createLogger();
   const metrics = createSimulatorMetrics();
-  const world = createWorld({ seed: config.seed, tenants: config.tenants, tenantIdPrefix: config.tenantPrefix, capacityScale: config.capacityScale, roundTheClock: config.roundTheClock });
+  const world = worldOf(config);
   const clock = createSimulationClock(config.timeScale);
   const kafka = new Kafka({ clientId: config.clientId, brokers: config.kafkaBrokers, logCreator: kafkaLogCreator(logger) });
   const serde = options.serde ?? createAvroSerde({ registryUrl: config.schemaRegistryUrl });

@@ -27,8 +27,10 @@ export interface ErpSimulationConfig {
   /** How long a credit hold lasts, in minutes (default 30–240). */
   creditHoldMinutes?: [number, number];
   /**
-   * Put into every order number (`<tenant>-SO-<prefix><n>`), so runs with different seeds
-   * never reuse an order id against the same event store (default none).
+   * Put into every order number (`SO-<prefix><n>`), so runs with different seeds never reuse an
+   * order id against the same event store (default none). Each tenant numbers its own orders
+   * from 1, so tenants' order numbers collide: A's 17th order and B's 17th are both
+   * `SO-<prefix>0000017` (the normal case, DESIGN §9).
    */
   orderNumberPrefix?: string;
 }
@@ -127,7 +129,9 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
 
   const root = createRandom(seed);
   const arrivals = root.fork('erp:arrivals');
+  // Everything the ERP keeps per customer or order is per tenant: the ids collide across tenants.
   const credit = new Map(world.tenants.map((tenant) => [tenant.tenantId, tenant.customers.map((customer): CustomerCredit => ({ customer, onHoldUntil: -Infinity, holds: 0 }))]));
+  const placedByTenant = new Map<string, number>();
   const agenda = new Agenda<SimulatedFact<ErpFact>>();
   const meanGap = 3_600_000 / ordersPerHour;
 
@@ -146,7 +150,9 @@ export function* erpFacts(config: ErpSimulationConfig): Generator<SimulatedFact<
   for (let index = 0; orders === undefined || index < orders; index++) {
     const random = root.fork(`erp:order:${index}`);
     const tenant = random.weighted(world.tenants.map((t) => [t, t.weight] as const));
-    const orderId = `${tenant.tenantId}-SO-${config.orderNumberPrefix ?? ''}${String(index + 1).padStart(7, '0')}`;
+    const number = (placedByTenant.get(tenant.tenantId) ?? 0) + 1;
+    placedByTenant.set(tenant.tenantId, number);
+    const orderId = `SO-${config.orderNumberPrefix ?? ''}${String(number).padStart(7, '0')}`;
 
     // Credit: drawn per order, so the share of orders placed under a hold is the configured
     // rate. Held orders go to the tenant's credit-risk customers (a quarter of them), putting one

@@ -14,6 +14,9 @@ const base: ErpSimulationConfig & { orders: number } = {
   creditHoldRate: 0.04,
 };
 
+/** Order and customer ids repeat across tenants: only with the tenant do they name one thing. */
+const scoped = (fact: { tenantId: string; orderId?: string; customerId?: string }) => `${fact.tenantId}/${fact.orderId ?? fact.customerId}`;
+
 const ofType = <T extends ErpFact['type']>(facts: SimulatedFact<ErpFact>[], type: T) =>
   facts.filter((f): f is SimulatedFact<Extract<ErpFact, { type: T }>> => f.fact.type === type);
 
@@ -49,30 +52,45 @@ describe('ERP simulator', () => {
     }
   });
 
+  it('numbers each tenant’s orders from 1: two tenants’ n-th orders have the same order number', () => {
+    const placed = ofType(simulateErp({ ...base, orderNumberPrefix: 'X7-' }), 'OrderPlaced');
+    for (const tenant of world.tenants) {
+      const numbers = placed.filter((p) => p.tenantId === tenant.tenantId).map((p) => p.fact.orderId);
+      expect(numbers).toEqual(numbers.map((_, n) => `SO-X7-${String(n + 1).padStart(7, '0')}`));
+    }
+    const [a, b] = world.tenants.map((t) => placed.filter((p) => p.tenantId === t.tenantId));
+    expect(a[16].fact.orderId).toBe('SO-X7-0000017');
+    expect(b[16].fact.orderId).toBe(a[16].fact.orderId);
+    // Same order number, same customer id, a SKU in both: nothing tells them apart but the tenant.
+    const twins = a.filter((p) => b.some((q) => q.fact.orderId === p.fact.orderId && q.fact.customerId === p.fact.customerId && q.fact.lines.some((l) => p.fact.lines.some((m) => m.sku === l.sku))));
+    expect(twins.length).toBeGreaterThan(0);
+    expect(new Set(placed.map((p) => scoped(p.fact))).size).toBe(placed.length);
+  });
+
   it('amends and cancels after the placement, with increasing revisions', () => {
     const facts = simulateErp({ ...base, amendmentRate: 0.5, cancellationRate: 0.5 });
-    const placedAt = new Map(ofType(facts, 'OrderPlaced').map((p) => [p.fact.orderId, p.at]));
+    const placedAt = new Map(ofType(facts, 'OrderPlaced').map((p) => [scoped(p.fact), p.at]));
     const lastRevision = new Map<string, number>();
     for (const { at, fact } of facts) {
       if (fact.type === 'OrderAmended') {
-        expect(at > placedAt.get(fact.orderId)!).toBe(true);
-        expect(fact.revision).toBe((lastRevision.get(fact.orderId) ?? 1) + 1);
-        lastRevision.set(fact.orderId, fact.revision);
+        expect(at > placedAt.get(scoped(fact))!).toBe(true);
+        expect(fact.revision).toBe((lastRevision.get(scoped(fact)) ?? 1) + 1);
+        lastRevision.set(scoped(fact), fact.revision);
       }
-      if (fact.type === 'OrderCancelled') expect(at > placedAt.get(fact.orderId)!).toBe(true);
+      if (fact.type === 'OrderCancelled') expect(at > placedAt.get(scoped(fact))!).toBe(true);
     }
     expect(Math.max(...lastRevision.values())).toBe(3);
   });
 
   it('carries the whole order after each amendment, the changes applied on the previous state', () => {
     const facts = simulateErp({ ...base, amendmentRate: 0.6 });
-    const current = new Map(ofType(facts, 'OrderPlaced').map(({ fact }) => [fact.orderId, { siteId: fact.siteId, lines: fact.lines, shipTo: fact.shipTo, promisedDate: fact.promisedDate }]));
+    const current = new Map(ofType(facts, 'OrderPlaced').map(({ fact }) => [scoped(fact), { siteId: fact.siteId, lines: fact.lines, shipTo: fact.shipTo, promisedDate: fact.promisedDate }]));
     const amendments = ofType(facts, 'OrderAmended');
     expect(amendments.length).toBeGreaterThan(10);
     for (const { fact } of amendments) {
-      const expected = { ...current.get(fact.orderId)!, ...fact.changes };
+      const expected = { ...current.get(scoped(fact))!, ...fact.changes };
       expect(fact.order).toEqual(expected);
-      current.set(fact.orderId, expected);
+      current.set(scoped(fact), expected);
     }
   });
 
@@ -82,14 +100,14 @@ describe('ERP simulator', () => {
     const seen = new Set<string>();
     for (const { fact } of facts) {
       if (fact.type === 'CreditHoldPlaced') {
-        expect(open.has(fact.customerId)).toBe(false);
-        expect(seen.has(fact.holdId)).toBe(false);
-        open.set(fact.customerId, fact.holdId);
-        seen.add(fact.holdId);
+        expect(open.has(scoped(fact))).toBe(false);
+        expect(seen.has(`${fact.tenantId}/${fact.holdId}`)).toBe(false);
+        open.set(scoped(fact), fact.holdId);
+        seen.add(`${fact.tenantId}/${fact.holdId}`);
       }
       if (fact.type === 'CreditHoldReleased') {
-        expect(fact.holdId).toBe(open.get(fact.customerId));
-        open.delete(fact.customerId);
+        expect(fact.holdId).toBe(open.get(scoped(fact)));
+        open.delete(scoped(fact));
       }
     }
     expect(seen.size).toBeGreaterThan(3);
@@ -116,7 +134,7 @@ describe('ERP simulator', () => {
     });
 
     it('amendments and cancellations', () => {
-      expect(Math.abs(share(new Set(ofType(firstCopies, 'OrderAmended').map((a) => a.fact.orderId)).size) - 0.12)).toBeLessThan(0.02);
+      expect(Math.abs(share(new Set(ofType(firstCopies, 'OrderAmended').map((a) => scoped(a.fact))).size) - 0.12)).toBeLessThan(0.02);
       expect(Math.abs(share(ofType(firstCopies, 'OrderCancelled').length) - 0.06)).toBeLessThan(0.02);
     });
 

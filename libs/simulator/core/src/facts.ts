@@ -83,9 +83,12 @@ export type ErpFact = OrderPlaced | OrderAmended | OrderCancelled | CreditHoldPl
 
 // --- WMS -------------------------------------------------------------------------------------
 
+/** A site's status, reported once by the site's operator for every tenant it serves. */
 export interface SiteStatusChanged {
   type: 'SiteStatusChanged';
   siteId: string;
+  /** The site's operator, who reports it (not a tenant: the site is not tenant data). */
+  operator: string;
   status: 'OPEN' | 'CLOSED';
   timeZone: string;
   releaseWindow: { opensAt: string; cutOff: string };
@@ -195,9 +198,12 @@ export interface SimulatedFact<F = ErpFact | WmsFact> {
   system: SimulatedSystem;
   /** Deterministic for the seed; a duplicate publication repeats it. */
   eventId: string;
-  /** The tenant the fact belongs to; empty for site-wide facts (SiteStatusChanged). */
+  /** The tenant the fact belongs to; for a site's status (SiteStatusChanged), the site's operator. */
   tenantId: string;
-  /** The business key the fact belongs to: order id, `sku@site`, site id or customer id. */
+  /**
+   * The business key the fact belongs to: order id, `tenant@sku@site`, site id or customer id.
+   * Order and customer ids repeat across tenants: only with `tenantId` is it unique.
+   */
   key: string;
   fact: F;
 }

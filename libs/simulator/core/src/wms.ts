@@ -8,9 +8,9 @@ export interface WarehouseSimulationConfig {
   world: SimulatedWorld;
   /** When the WMS first reports (ISO-8601). */
   startAt: string;
-  /** Opening stock per sku@site, in the SKU's unit (default 20–200; pallets and kilograms scale alike). */
+  /** Opening stock per tenant, sku and site, in the SKU's unit (default 20–200; pallets and kilograms scale alike). */
   initialStock?: { min: number; max: number };
-  /** Share of sku@site that start empty, so orders wait for stock (default 0.05). */
+  /** Share of tenant × sku × site that start empty, so orders wait for stock (default 0.05). */
   outOfStockRate?: number;
   /** Chance that a picked line comes up short because stock is not where the WMS thought (default 0.02). */
   shortageRate?: number;
@@ -21,7 +21,7 @@ export interface WarehouseSimulationConfig {
     packMinutes?: [number, number];
     shipMinutes?: [number, number];
   };
-  /** Periodic receipts for sku@site at or below the reorder point; `false` turns them off. */
+  /** Periodic receipts for a tenant's sku at a site at or below the reorder point; `false` turns them off. */
   restock?: { everyMinutes: number; reorderPoint: number; quantity: [number, number] } | false;
   /** Chance per site per day of an unplanned closure of 1–4 hours (default 0). */
   siteClosureRate?: number;
@@ -50,14 +50,15 @@ export interface WarehouseSimulator {
   /** Everything the WMS publishes up to and including `at`, in time order. */
   advanceTo(at: string): SimulatedFact<WmsFact>[];
   stockOnHand(tenantId: string, siteId: string, sku: string): number;
-  warehouseOrder(warehouseOrderId: string): WarehouseOrderView | undefined;
+  /** A tenant's warehouse order: two tenants may release under the same warehouse order id. */
+  warehouseOrder(tenantId: string, warehouseOrderId: string): WarehouseOrderView | undefined;
   warehouseOrders(): WarehouseOrderView[];
-  /** Release commands received again for a warehouse order it already had. */
+  /** Release commands received again for a warehouse order the tenant already had. */
   duplicateReleases(): number;
 }
 
 type Step =
-  | { kind: 'ACCEPT' | 'PICK' | 'PACK' | 'SHIP' | 'CANCELLED'; warehouseOrderId: string }
+  | { kind: 'ACCEPT' | 'PICK' | 'PACK' | 'SHIP' | 'CANCELLED'; tenantId: string; warehouseOrderId: string }
   | { kind: 'CANCEL_REJECTED'; command: WarehouseCommandInput; reason: 'ALREADY_SHIPPED' | 'UNKNOWN_WAREHOUSE_ORDER' }
   | { kind: 'RESTOCK' }
   | { kind: 'SITE_DAY'; siteId: string; day: number }
@@ -103,6 +104,8 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
   const agenda = new Agenda<Step>();
   const stock = new Map<string, number>();
   const items = new Map<string, CatalogueItem>();
+  // Every map of tenant data is keyed by the tenant: warehouse order ids, SKUs and order ids repeat
+  // across tenants. Only the sites (physical, the operator's) are keyed by site alone.
   const orders = new Map<string, WarehouseOrderView & { random: Random }>();
   const siteStatus = new Map(world.sites.map((site) => [site.siteId, 'OPEN' as 'OPEN' | 'CLOSED']));
   let duplicates = 0;
@@ -110,6 +113,7 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
 
   for (const tenant of world.tenants) for (const item of tenant.catalogue) items.set(`${tenant.tenantId}/${item.sku}`, item);
   const stockKey = (tenantId: string, siteId: string, sku: string) => `${tenantId}/${siteId}/${sku}`;
+  const orderKey = (tenantId: string, warehouseOrderId: string) => `${tenantId}/${warehouseOrderId}`;
 
   const envelope = (at: number, key: string, fact: WmsFact, tenantId?: string): SimulatedFact<WmsFact> => ({
     at: new Date(at).toISOString(),
@@ -123,15 +127,22 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
   const siteFact = (at: number, siteId: string, status: 'OPEN' | 'CLOSED', reason?: string) => {
     const site = world.sites.find((s) => s.siteId === siteId)!;
     siteStatus.set(siteId, status);
-    return envelope(at, siteId, {
-      type: 'SiteStatusChanged',
+    // One status per site, reported by its operator: not one copy per tenant.
+    return envelope(
+      at,
       siteId,
-      status,
-      timeZone: site.timeZone,
-      releaseWindow: { ...site.releaseWindow },
-      dailyCapacity: site.dailyCapacity,
-      ...(reason ? { reason } : {}),
-    });
+      {
+        type: 'SiteStatusChanged',
+        siteId,
+        operator: site.operator,
+        status,
+        timeZone: site.timeZone,
+        releaseWindow: { ...site.releaseWindow },
+        dailyCapacity: site.dailyCapacity,
+        ...(reason ? { reason } : {}),
+      },
+      site.operator,
+    );
   };
 
   const changeStock = (at: number, tenantId: string, siteId: string, sku: string, delta: number, reason: InventoryChangeReason) => {
@@ -140,7 +151,7 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
     const actual = round3(onHand - (stock.get(key) ?? 0));
     stock.set(key, onHand);
     const unitOfMeasure = items.get(`${tenantId}/${sku}`)?.unitOfMeasure ?? 'EA';
-    return envelope(at, `${sku}@${siteId}`, { type: 'InventoryLevelChanged', tenantId, siteId, sku, onHand, delta: actual, unitOfMeasure, reason }, tenantId);
+    return envelope(at, `${tenantId}@${sku}@${siteId}`, { type: 'InventoryLevelChanged', tenantId, siteId, sku, onHand, delta: actual, unitOfMeasure, reason }, tenantId);
   };
 
   const pack = (order: WarehouseOrderView, random: Random): Package[] => {
@@ -212,14 +223,14 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
       case 'PACK':
       case 'SHIP':
       case 'CANCELLED': {
-        const order = orders.get(step.warehouseOrderId)!;
+        const order = orders.get(orderKey(step.tenantId, step.warehouseOrderId))!;
         const { warehouseOrderId, orderId, tenantId, siteId, random } = order;
         const ref = { warehouseOrderId, orderId, tenantId, siteId };
         if (step.kind === 'CANCELLED') return [envelope(at, orderId, { type: 'WarehouseOrderCancelled', ...ref }, tenantId)];
         if (order.status === 'CANCELLED') return [];
         if (step.kind === 'ACCEPT') {
           order.status = 'ACCEPTED';
-          agenda.add(at + Math.round(random.between(...delays.pickMinutes) * MINUTE), { kind: 'PICK', warehouseOrderId });
+          agenda.add(at + Math.round(random.between(...delays.pickMinutes) * MINUTE), { kind: 'PICK', tenantId, warehouseOrderId });
           return [envelope(at, orderId, { type: 'WarehouseOrderAccepted', ...ref }, tenantId)];
         }
         if (step.kind === 'PICK') {
@@ -238,14 +249,14 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
           });
           const anything = order.picked.some((line) => line.picked > 0);
           order.status = anything ? 'PICKED' : 'NOTHING_PICKED';
-          if (anything) agenda.add(at + Math.round(random.between(...delays.packMinutes) * MINUTE), { kind: 'PACK', warehouseOrderId });
+          if (anything) agenda.add(at + Math.round(random.between(...delays.packMinutes) * MINUTE), { kind: 'PACK', tenantId, warehouseOrderId });
           facts.push(envelope(at, orderId, { type: 'WarehouseOrderPicked', ...ref, lines: order.picked, short: order.picked.some((l) => l.picked < l.ordered) }, tenantId));
           return facts;
         }
         if (step.kind === 'PACK') {
           order.status = 'PACKED';
           order.packages = pack(order, random);
-          agenda.add(at + Math.round(random.between(...delays.shipMinutes) * MINUTE), { kind: 'SHIP', warehouseOrderId });
+          agenda.add(at + Math.round(random.between(...delays.shipMinutes) * MINUTE), { kind: 'SHIP', tenantId, warehouseOrderId });
           return [envelope(at, orderId, { type: 'OrderPacked', ...ref, packages: order.packages }, tenantId)];
         }
         order.status = 'SHIPPED';
@@ -303,24 +314,26 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
     handle(command, at) {
       // The WMS cannot act in the past: a command handled late is answered from now on.
       const now = Math.max(Date.parse(at), clock);
+      const key = orderKey(command.tenantId, command.warehouseOrderId);
       if (command.type === 'ReleaseOrderToWarehouse') {
-        if (orders.has(command.warehouseOrderId)) {
+        if (orders.has(key)) {
           duplicates++;
           return;
         }
-        const random = root.fork(`wms:order:${command.warehouseOrderId}`);
+        const random = root.fork(`wms:order:${key}`);
         const { warehouseOrderId, orderId, tenantId, siteId } = command;
-        orders.set(warehouseOrderId, { warehouseOrderId, orderId, tenantId, siteId, status: 'RECEIVED', lines: command.lines.map((l) => ({ ...l })), receivedAt: at, random });
-        agenda.add(now + Math.round(random.between(...delays.acceptSeconds) * 1000), { kind: 'ACCEPT', warehouseOrderId });
+        orders.set(key, { warehouseOrderId, orderId, tenantId, siteId, status: 'RECEIVED', lines: command.lines.map((l) => ({ ...l })), receivedAt: at, random });
+        agenda.add(now + Math.round(random.between(...delays.acceptSeconds) * 1000), { kind: 'ACCEPT', tenantId, warehouseOrderId });
         return;
       }
-      const order = orders.get(command.warehouseOrderId);
-      const ackAt = now + Math.round(root.fork(`wms:cancel:${command.warehouseOrderId}`).between(...delays.acceptSeconds) * 1000);
+      // A cancel reaches only its own tenant's warehouse order, whatever another tenant calls theirs.
+      const order = orders.get(key);
+      const ackAt = now + Math.round(root.fork(`wms:cancel:${key}`).between(...delays.acceptSeconds) * 1000);
       if (!order) return agenda.add(ackAt, { kind: 'CANCEL_REJECTED', command, reason: 'UNKNOWN_WAREHOUSE_ORDER' });
       if (order.status === 'CANCELLED') return;
       if (order.status === 'SHIPPED') return agenda.add(ackAt, { kind: 'CANCEL_REJECTED', command, reason: 'ALREADY_SHIPPED' });
       order.status = 'CANCELLED';
-      agenda.add(ackAt, { kind: 'CANCELLED', warehouseOrderId: order.warehouseOrderId });
+      agenda.add(ackAt, { kind: 'CANCELLED', tenantId: order.tenantId, warehouseOrderId: order.warehouseOrderId });
       // Picked goods go back on the shelf when the cancellation is acknowledged.
       for (const line of order.picked ?? [])
         if (line.picked > 0) agenda.add(ackAt, { kind: 'PUTAWAY', tenantId: order.tenantId, siteId: order.siteId, sku: line.sku, quantity: line.picked });
@@ -336,8 +349,8 @@ export function createWarehouseSimulator(config: WarehouseSimulationConfig): War
     },
 
     stockOnHand: (tenantId, siteId, sku) => stock.get(stockKey(tenantId, siteId, sku)) ?? 0,
-    warehouseOrder(warehouseOrderId) {
-      const order = orders.get(warehouseOrderId);
+    warehouseOrder(tenantId, warehouseOrderId) {
+      const order = orders.get(orderKey(tenantId, warehouseOrderId));
       if (!order) return undefined;
       const { random: _random, ...view } = order;
       return view;

@@ -24,13 +24,17 @@ const types = (facts: SimulatedFact<WmsFact>[]) => facts.map((f) => f.fact.type)
 const DAY_LATER = '2026-03-02T00:00:00.000Z';
 
 describe('WMS simulator', () => {
-  it('publishes every site and every sku@site at start', () => {
+  it('publishes every site once, by its operator, and every tenant × sku × site at start', () => {
     const wms = createWarehouseSimulator(config);
     const facts = wms.start();
-    expect(facts.filter((f) => f.fact.type === 'SiteStatusChanged')).toHaveLength(world.sites.length);
+    const sites = facts.filter((f) => f.fact.type === 'SiteStatusChanged');
+    expect(sites.map((f) => f.key)).toEqual(world.sites.map((site) => site.siteId));
+    for (const site of sites) expect(site).toMatchObject({ tenantId: 'sim-3pl', fact: { operator: 'sim-3pl' } });
     const stock = facts.filter((f): f is SimulatedFact<InventoryLevelChanged> => f.fact.type === 'InventoryLevelChanged');
     expect(stock).toHaveLength(world.tenants.length * world.sites.length * 10);
-    expect(stock[0]).toMatchObject({ at: START, system: 'WMS', key: `${stock[0].fact.sku}@${stock[0].fact.siteId}`, fact: { onHand: 50, delta: 50, reason: 'INITIAL' } });
+    const { fact } = stock[0];
+    expect(stock[0]).toMatchObject({ at: START, system: 'WMS', tenantId: fact.tenantId, key: `${fact.tenantId}@${fact.sku}@${fact.siteId}`, fact: { onHand: 50, delta: 50, reason: 'INITIAL' } });
+    expect(new Set(stock.map((f) => f.key)).size).toBe(stock.length);
     expect(facts.find((f) => f.fact.type === 'SiteStatusChanged' && f.fact.siteId === 'US-IL1')!.fact).toMatchObject({
       status: 'OPEN',
       timeZone: 'America/Chicago',
@@ -53,7 +57,7 @@ describe('WMS simulator', () => {
     expect(packed.reduce((sum, p) => sum + p.contents.reduce((s, c) => s + c.quantity, 0), 0)).toBe(4);
     expect(facts[4].fact).toMatchObject({ type: 'OrderShipped', packageIds: packed.map((p) => p.packageId) });
     expect(wms.stockOnHand(tenant.tenantId, 'US-NJ1', parcelItems[0].sku)).toBe(46);
-    expect(wms.warehouseOrder('SO-1-R1')).toMatchObject({ status: 'SHIPPED' });
+    expect(wms.warehouseOrder(tenant.tenantId, 'SO-1-R1')).toMatchObject({ status: 'SHIPPED' });
   });
 
   it('packs parcels of at most 25 kg (plus tare) and pallets on their own', () => {
@@ -95,7 +99,7 @@ describe('WMS simulator', () => {
       { warehouseOrderId: 'SO-3-R1', lines: [{ ordered: 5, picked: 3 }], short: true },
       { warehouseOrderId: 'SO-4-R1', lines: [{ ordered: 5, picked: 0 }], short: true },
     ]);
-    expect(wms.warehouseOrder('SO-4-R1')!.status).toBe('NOTHING_PICKED');
+    expect(wms.warehouseOrder(tenant.tenantId, 'SO-4-R1')!.status).toBe('NOTHING_PICKED');
     expect(facts.filter((f) => f.key === 'SO-4').map((f) => f.fact.type)).toEqual(['WarehouseOrderAccepted', 'WarehouseOrderPicked']);
   });
 
@@ -110,7 +114,7 @@ describe('WMS simulator', () => {
     expect(Math.abs(adjustments.length / 4000 - 0.04)).toBeLessThan(0.01);
   });
 
-  it('starts the configured share of sku@site out of stock (±2 points)', () => {
+  it('starts the configured share of tenant × sku × site out of stock (±2 points)', () => {
     const big = createWorld({ seed: 8, tenants: 3, skusPerTenant: 100 });
     const facts = createWarehouseSimulator({ seed: 8, world: big, startAt: START, outOfStockRate: 0.1 }).start();
     const levels = facts.filter((f) => f.fact.type === 'InventoryLevelChanged').map((f) => (f.fact as InventoryLevelChanged).onHand);
@@ -136,7 +140,7 @@ describe('WMS simulator', () => {
     const facts = wms.advanceTo(DAY_LATER);
     expect(types(facts)).toEqual(['WarehouseOrderCancelled', 'InventoryLevelChanged']);
     expect(facts[1].fact).toMatchObject({ reason: 'PUTAWAY', delta: 4, onHand: 50 });
-    expect(wms.warehouseOrder('SO-5-R1')!.status).toBe('CANCELLED');
+    expect(wms.warehouseOrder(tenant.tenantId, 'SO-5-R1')!.status).toBe('CANCELLED');
   });
 
   it('rejects cancelling a shipped or unknown warehouse order', () => {
@@ -170,6 +174,75 @@ describe('WMS simulator', () => {
     const reopenings = facts.filter((f) => f.fact.type === 'SiteStatusChanged' && f.fact.status === 'OPEN');
     expect(Math.abs(closures.length / (70 * world.sites.length) - 0.3)).toBeLessThan(0.05);
     expect(reopenings.length).toBe(closures.length);
+  });
+
+  describe('two tenants with the same ids', () => {
+    const [a, b] = world.tenants;
+    // A SKU both catalogues hold (they mostly overlap), in the same unit in both.
+    const sku = a.catalogue.find((item) => (item.unitOfMeasure === 'EA' || item.unitOfMeasure === 'PK') && b.catalogue.some((other) => other.sku === item.sku))!;
+    const releaseOf = (tenantId: string, quantity: number, warehouseOrderId = 'SO-X-R1'): ReleaseOrderToWarehouseCommand => ({
+      type: 'ReleaseOrderToWarehouse',
+      warehouseOrderId,
+      orderId: warehouseOrderId.replace(/-R\d+$/, ''),
+      tenantId,
+      siteId: 'US-NJ1',
+      lines: [{ sku: sku.sku, quantity, unitOfMeasure: sku.unitOfMeasure }],
+    });
+    const delays = { acceptSeconds: [1, 1], pickMinutes: [10, 10], packMinutes: [60, 60], shipMinutes: [60, 60] } as WarehouseSimulationConfig['delays'];
+
+    it('takes both tenants’ SO-X-R1 at one site as two warehouse orders, each picked from its own tenant’s stock', () => {
+      const wms = createWarehouseSimulator({ ...config, delays, restock: false });
+      wms.start();
+      wms.handle(releaseOf(a.tenantId, 4), START);
+      wms.handle(releaseOf(b.tenantId, 30), START);
+      const facts = wms.advanceTo(DAY_LATER);
+      expect(wms.duplicateReleases()).toBe(0);
+      expect(wms.warehouseOrders().map((o) => [o.tenantId, o.warehouseOrderId, o.status])).toEqual([
+        [a.tenantId, 'SO-X-R1', 'SHIPPED'],
+        [b.tenantId, 'SO-X-R1', 'SHIPPED'],
+      ]);
+      for (const [tenantId, ordered] of [[a.tenantId, 4], [b.tenantId, 30]] as const) {
+        const mine = facts.filter((f) => f.tenantId === tenantId);
+        expect(types(mine)).toEqual(['WarehouseOrderAccepted', 'InventoryLevelChanged', 'WarehouseOrderPicked', 'OrderPacked', 'OrderShipped']);
+        expect(mine[1]).toMatchObject({ key: `${tenantId}@${sku.sku}@US-NJ1`, fact: { tenantId, onHand: 50 - ordered, delta: -ordered, reason: 'PICK' } });
+        expect(wms.warehouseOrder(tenantId, 'SO-X-R1')!.picked).toEqual([{ sku: sku.sku, ordered, picked: ordered, unitOfMeasure: sku.unitOfMeasure }]);
+        expect(wms.stockOnHand(tenantId, 'US-NJ1', sku.sku)).toBe(50 - ordered);
+      }
+    });
+
+    it('cancels B’s SO-X-R1 and never touches A’s; a cancel naming a warehouse order only A has is unknown to B', () => {
+      const wms = createWarehouseSimulator({ ...config, delays, restock: false });
+      wms.start();
+      wms.handle(releaseOf(a.tenantId, 4), START);
+      wms.handle(releaseOf(a.tenantId, 2, 'SO-Y-R1'), START);
+      wms.handle(releaseOf(b.tenantId, 30), START);
+      wms.advanceTo('2026-03-01T00:30:00.000Z'); // all picked, none packed
+      wms.handle({ type: 'CancelWarehouseOrder', warehouseOrderId: 'SO-X-R1', orderId: 'SO-X', tenantId: b.tenantId, siteId: 'US-NJ1' }, '2026-03-01T00:30:00.000Z');
+      wms.handle({ type: 'CancelWarehouseOrder', warehouseOrderId: 'SO-Y-R1', orderId: 'SO-Y', tenantId: b.tenantId, siteId: 'US-NJ1' }, '2026-03-01T00:30:00.000Z');
+      const facts = wms.advanceTo(DAY_LATER);
+      expect(facts.filter((f) => f.tenantId === b.tenantId).map((f) => f.fact)).toMatchObject([
+        { type: 'WarehouseOrderCancelled', tenantId: b.tenantId, warehouseOrderId: 'SO-X-R1' },
+        { type: 'InventoryLevelChanged', tenantId: b.tenantId, sku: sku.sku, reason: 'PUTAWAY', delta: 30, onHand: 50 },
+        { type: 'WarehouseCancellationRejected', tenantId: b.tenantId, warehouseOrderId: 'SO-Y-R1', reason: 'UNKNOWN_WAREHOUSE_ORDER' },
+      ]);
+      expect(wms.warehouseOrder(b.tenantId, 'SO-X-R1')!.status).toBe('CANCELLED');
+      expect(wms.warehouseOrder(a.tenantId, 'SO-X-R1')!.status).toBe('SHIPPED');
+      expect(wms.warehouseOrder(a.tenantId, 'SO-Y-R1')!.status).toBe('SHIPPED');
+      expect(wms.warehouseOrder(b.tenantId, 'SO-Y-R1')).toBeUndefined();
+      expect(types(facts.filter((f) => f.tenantId === a.tenantId && f.key === 'SO-X'))).toEqual(['OrderPacked', 'OrderShipped']);
+      expect(wms.stockOnHand(a.tenantId, 'US-NJ1', sku.sku)).toBe(44);
+      expect(wms.stockOnHand(b.tenantId, 'US-NJ1', sku.sku)).toBe(50);
+    });
+
+    it('ignores a repeated release per tenant only', () => {
+      const wms = createWarehouseSimulator(config);
+      wms.start();
+      wms.handle(releaseOf(a.tenantId, 1), START);
+      wms.handle(releaseOf(b.tenantId, 1), START);
+      wms.handle(releaseOf(b.tenantId, 1), START);
+      expect(wms.duplicateReleases()).toBe(1);
+      expect(wms.warehouseOrders()).toHaveLength(2);
+    });
   });
 
   it('does not go back in time', () => {

@@ -9,6 +9,11 @@ export interface SimulatedSite {
   dailyCapacity: number;
   /** Countries this site ships to; the ERP assigns orders by ship-to country. */
   serves: string[];
+  /**
+   * Who runs the site (the 3PL): a site is a physical resource shared by tenants and owned by
+   * its operator (DESIGN §9), whose WMS reports its status once, not once per tenant.
+   */
+  operator: string;
 }
 
 export interface CatalogueItem {
@@ -45,16 +50,27 @@ export interface WorldConfig {
   seed: number;
   /** Number of tenants (N). */
   tenants: number;
+  /** Size of each tenant's catalogue, drawn from the shared SKU namespace (default 40). */
   skusPerTenant?: number;
+  /**
+   * Size of the one SKU namespace every tenant's catalogue is a subset of (default a quarter
+   * more than `skusPerTenant`, so catalogues mostly overlap: tenants stock the same SKU codes).
+   */
+  sharedSkus?: number;
+  /** Customers per tenant, `C0001`… — the same ids in every tenant (default 60). */
   customersPerTenant?: number;
   /** Multiplies every site's daily capacity (default 1: 400–1,200 orders a day). */
   capacityScale?: number;
   /**
-   * Prepended to tenant ids (and so to order and customer ids) and to SKUs: runs sharing a
-   * broker keep their tenants apart, also on the compacted inventory topic, whose key
-   * (sku@site) has no tenant. Does not change what is drawn: the same seed gives the same world.
+   * Prepended to tenant ids and to the site operator's id, and to nothing else: runs sharing a
+   * broker keep their tenants apart (every tenant-owned key carries the tenant, the inventory
+   * topic's too). Order numbers, customer ids and SKUs stay the same in every tenant and every
+   * run — colliding ids are the normal case (DESIGN §9), a prefix on them would hide a mix-up.
+   * Does not change what is drawn: the same seed gives the same world.
    */
   tenantIdPrefix?: string;
+  /** Id of the operator (the 3PL) that runs every simulated site, before the prefix (default `sim-3pl`). */
+  siteOperator?: string;
   /**
    * Every site releases around the clock (window 00:00 → 00:00 the next day): runs whose
    * outcome must not depend on the hour of the day they happen to start at (the e2e test).
@@ -63,7 +79,7 @@ export interface WorldConfig {
 }
 
 /** Sites in several zones; US-IL1 runs a night shift whose cut-off crosses midnight. */
-const SITES: readonly (Omit<SimulatedSite, 'dailyCapacity'> & { capacity: number })[] = [
+const SITES: readonly (Omit<SimulatedSite, 'dailyCapacity' | 'operator'> & { capacity: number })[] = [
   { siteId: 'US-NJ1', timeZone: 'America/New_York', releaseWindow: { opensAt: '06:00', cutOff: '15:00' }, capacity: 1200, serves: ['US', 'CA', 'MX'] },
   { siteId: 'US-IL1', timeZone: 'America/Chicago', releaseWindow: { opensAt: '14:00', cutOff: '02:00' }, capacity: 800, serves: ['US', 'CA'] },
   { siteId: 'US-CA1', timeZone: 'America/Los_Angeles', releaseWindow: { opensAt: '07:00', cutOff: '16:00' }, capacity: 900, serves: ['US', 'MX'] },
@@ -138,40 +154,89 @@ function address(random: Random, name: string): Address {
   };
 }
 
-/** Tenants, their catalogues and customers, and the sites — the same for the same seed. */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** The one SKU namespace: `BOLT-0001`, `TAPE-0003`…, each with one unit of measure wherever it is stocked. */
+function sharedCatalogue(seed: number, size: number): CatalogueItem[] {
+  const random = createRandom(seed).fork('skus');
+  const numbers = new Map<string, number>();
+  return Array.from({ length: size }, () => {
+    const [code, unitOfMeasure, kg, cm3] = random.weighted(CATEGORIES.map((category) => [category, category[1] === 'PL' || category[1] === 'KG' || category[1] === 'M' ? 1 : 3] as const));
+    const n = (numbers.get(code) ?? 0) + 1;
+    numbers.set(code, n);
+    const spread = random.between(0.6, 1.6);
+    return {
+      sku: `${code}-${pad(n, 4)}`,
+      description: `${code.toLowerCase()} #${n}`,
+      unitOfMeasure,
+      unitWeightKg: Math.round(kg * spread * 1000) / 1000,
+      unitVolumeCm3: Math.round(cm3 * spread),
+    };
+  });
+}
+
+/** `count` of the shared items, drawn without repeats, in the namespace's order. */
+function subset(items: readonly CatalogueItem[], count: number, random: Random): CatalogueItem[] {
+  const indices = items.map((_, n) => n);
+  for (let n = 0; n < count; n++) {
+    const other = random.int(n, indices.length - 1);
+    [indices[n], indices[other]] = [indices[other], indices[n]];
+  }
+  return indices
+    .slice(0, count)
+    .sort((a, b) => a - b)
+    .map((n) => ({ ...items[n] }));
+}
+
+/**
+ * Tenants, their catalogues and customers, and the sites — the same for the same seed. Ids
+ * collide across tenants on purpose (DESIGN §9): every tenant numbers its customers `C0001`…,
+ * and every catalogue is a subset of one SKU namespace.
+ */
 export function createWorld(config: WorldConfig): SimulatedWorld {
-  const { seed, tenants: tenantCount, skusPerTenant = 40, customersPerTenant = 60, capacityScale = 1, tenantIdPrefix = '' } = config;
+  const { seed, tenants: tenantCount, skusPerTenant = 40, customersPerTenant = 60, capacityScale = 1, tenantIdPrefix = '', siteOperator = 'sim-3pl' } = config;
+  const sharedSkus = config.sharedSkus ?? Math.ceil(skusPerTenant * 1.25);
   if (!Number.isInteger(tenantCount) || tenantCount < 1) throw new RangeError(`tenants must be a positive integer, got ${tenantCount}`);
+  if (!Number.isInteger(sharedSkus) || sharedSkus < skusPerTenant) throw new RangeError(`sharedSkus must be an integer ≥ skusPerTenant (${skusPerTenant}), got ${sharedSkus}`);
+  const skus = sharedCatalogue(seed, sharedSkus);
   const tenants: SimulatedTenant[] = [];
   for (let index = 0; index < tenantCount; index++) {
     const random = createRandom(seed).fork(`tenant:${index}`);
-    const tenantId = `${tenantIdPrefix}tenant-${String(index + 1).padStart(2, '0')}`;
-    const prefix = String.fromCharCode(65 + (index % 26)) + String.fromCharCode(65 + (Math.floor(index / 26) % 26));
-    const catalogue: CatalogueItem[] = Array.from({ length: skusPerTenant }, (_, n) => {
-      const [code, unitOfMeasure, kg, cm3] = random.weighted(CATEGORIES.map((category) => [category, category[1] === 'PL' || category[1] === 'KG' || category[1] === 'M' ? 1 : 3] as const));
-      const spread = random.between(0.6, 1.6);
-      return {
-        sku: `${tenantIdPrefix}${prefix}-${code}-${String(n + 1).padStart(4, '0')}`,
-        description: `${code.toLowerCase()} #${n + 1}`,
-        unitOfMeasure,
-        unitWeightKg: Math.round(kg * spread * 1000) / 1000,
-        unitVolumeCm3: Math.round(cm3 * spread),
-      };
-    });
+    const tenantId = `${tenantIdPrefix}tenant-${pad(index + 1, 2)}`;
+    const catalogue = subset(skus, skusPerTenant, random);
     const customers: SimulatedCustomer[] = Array.from({ length: customersPerTenant }, (_, n) => ({
-      customerId: `${tenantId}-C${String(n + 1).padStart(4, '0')}`,
+      customerId: `C${pad(n + 1, 4)}`,
       shipTo: address(random, `${random.pick(NAMES)} ${random.pick(BUSINESSES)}`),
     }));
     // A few big tenants and a long tail, as in a 3PL's book.
     tenants.push({ tenantId, name: TENANT_NAMES[index % TENANT_NAMES.length], catalogue, customers, weight: 1 / (index + 1) });
   }
+  const operator = `${tenantIdPrefix}${siteOperator}`;
   const sites = SITES.map(({ capacity, ...site }) => ({
     ...site,
     releaseWindow: config.roundTheClock ? { opensAt: '00:00', cutOff: '00:00' } : site.releaseWindow,
     serves: [...site.serves],
     dailyCapacity: Math.max(1, Math.round(capacity * capacityScale)),
+    operator,
   }));
   return { seed, tenants, sites };
+}
+
+/** One site of `LADING_SITES` (see SiteDirectory in @lading/tenancy): who runs it, which tenants it serves. */
+export interface SiteDirectoryEntry {
+  siteId: string;
+  operator: string;
+  serves: string[];
+}
+
+/**
+ * The site directory the simulated world implies: every site run by its operator and serving
+ * every simulated tenant. `JSON.stringify` it for `LADING_SITES`, so the services accept the
+ * operator's status reports and release every tenant's orders to the sites.
+ */
+export function siteDirectoryOf(world: SimulatedWorld): SiteDirectoryEntry[] {
+  const tenantIds = world.tenants.map((tenant) => tenant.tenantId);
+  return world.sites.map((site) => ({ siteId: site.siteId, operator: site.operator, serves: [...tenantIds] }));
 }
 
 /** The site the ERP assigns for a ship-to country (several candidates: drawn). */
