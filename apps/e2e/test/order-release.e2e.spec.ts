@@ -1,15 +1,20 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
-import type { ErpCreditV1Record, ErpOrdersV1Record } from '@lading/contracts';
+import { topicCatalog, type ErpCreditV1Record, type ErpOrdersV1Record } from '@lading/contracts';
 import { createAvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, testDatabaseUrl, testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
-import { TenantApiKeys } from '@lading/tenancy';
-import { loadConfig as loadSimulatorConfig, startSimulator, type Simulator } from '@lading/simulator';
+import { SiteDirectory, TenantApiKeys } from '@lading/tenancy';
+import { ladingSitesFor, loadConfig as loadSimulatorConfig, startSimulator, type Simulator } from '@lading/simulator';
 import { heldOrderFromEvent, stockAwaitedByOlderOrders, type OrderHeld } from '@lading/order-release-domain';
-import { loadConfig, ORDER_RELEASE_TOPICS, startOrderRelease, type OrderReleaseConfig, type RunningOrderRelease } from '@lading/order-release-app';
+import { orderReleaseService } from '@lading/order-release-app';
+import { parseStreamId, startService, type RunningService } from '@lading/service-kit';
+import { compactedInventoryKeepsEveryTenant } from './compaction';
 
 const ORDERS = 1000;
 const TENANTS = 3;
+const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
+/** (tenant, order): order numbers repeat across tenants. */
+const orderKey = (tenantId: string, orderId: string) => `${tenantId}|${orderId}`;
 
 interface StreamRow {
   stream_id: string;
@@ -20,21 +25,27 @@ interface StreamRow {
 
 /**
  * The first vertical slice end to end, on the real broker, registry and database: the simulated
- * ERP places 1,000 orders for 3 tenants (amendments, cancels, credit holds; some SKUs start
- * empty), two order-release instances share the work, and the simulated WMS answers the
- * releases. Afterwards every order is accounted for, none was released twice, the event store
- * and the WMS agree on every warehouse order, the WMS never had to pick short (the reservations
- * never promised stock that was not there), and every hold reason still holds.
+ * ERP places 1,000 orders for 3 tenants whose order numbers, customer ids and SKUs collide (the
+ * normal case), at sites they share (amendments, cancels, credit holds; some SKUs start empty);
+ * two order-release instances share the work, and the simulated WMS answers the releases.
+ * Afterwards every order of every tenant is accounted for under its own tenant, none was
+ * released twice, the event store and the WMS agree on every warehouse order, the WMS never had
+ * to pick short (the reservations never promised stock that was not there), every hold reason
+ * still holds, a cancel of one tenant never touched another's order with the same number, each
+ * API key sees only its own tenant's order, and the compacted inventory keeps every tenant.
  */
 describe('order-release end to end (simulated ERP and WMS, two instances)', () => {
   const run = uniqueName('e2e').replace(/[^a-z0-9]/gi, '').toLowerCase();
   const prefix = `${run}-`;
   const schema = (name: string) => `${name}_${run}`.slice(0, 60);
-  const instances: RunningOrderRelease[] = [];
+  const instances: RunningService[] = [];
   let groupId = '';
   let simulator: Simulator | undefined;
   let db: Client;
+  /** By orderKey(tenant, order). */
   const erpOrders = new Map<string, ErpOrdersV1Record[]>();
+  const apiKeyOf = (tenantId: string) => `e2e-key-${tenantId}`;
+  let simulatorConfig: ReturnType<typeof loadSimulatorConfig>;
   const creditFacts: ErpCreditV1Record[] = [];
   let erpCollector: Kafka | undefined;
   const stopCollector: (() => Promise<void>)[] = [];
@@ -52,22 +63,41 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS);
     await admin.disconnect();
 
-    const config: OrderReleaseConfig = {
-      ...loadConfig({}),
-      kafkaBrokers: testKafkaBrokers(),
-      schemaRegistryUrl: testSchemaRegistryUrl(),
-      databaseUrl: testDatabaseUrl(),
-      httpPort: 0,
-      groupId,
-      fromBeginning: true,
-      eventStoreSchema: schema('es'),
-      readModelSchema: schema('orr'),
-      apiKeys: new TenantApiKeys([]),
-      logLevel: 'warn',
-      databasePoolSize: 6,
-      sweepSeconds: 5,
-    };
-    for (const instance of ['a', 'b']) instances.push(await startOrderRelease({ ...config, instanceId: `${run}-${instance}` }));
+    simulatorConfig = loadSimulatorConfig(
+      [
+        // paced like a real ERP feed (5 s for 1,000 orders): credit holds then reach order-release
+        // before the customers' later orders, as they would in production, not all in one burst
+        ...['--tenants', String(TENANTS), '--tenant-prefix', prefix, '--orders', String(ORDERS), '--orders-per-second', '200'],
+        ...['--seed', '20261127', '--time-scale', '3600', '--round-the-clock', 'true', '--http-port', '0'],
+        // no random short picks: a short pick can then only mean order-release over-promised
+        ...['--shortage-rate', '0', '--out-of-stock-rate', '0.15', '--credit-hold-rate', '0.1'],
+        // no receipts: stock only goes down, so the run settles and "really short" is stable
+        ...['--restock', 'false'],
+        ...['--wms-group', `${run}-wms`, '--progress-interval', '60', '--client-id', `${run}-sim`],
+      ],
+      { KAFKA_BROKERS: testKafkaBrokers().join(','), SCHEMA_REGISTRY_URL: testSchemaRegistryUrl() },
+    );
+    const tenantIds = Array.from({ length: TENANTS }, (_, i) => `${prefix}tenant-${String(i + 1).padStart(2, '0')}`);
+    for (const instance of ['a', 'b']) {
+      instances.push(
+        await startService(orderReleaseService, {
+          env: { KAFKA_BROKERS: testKafkaBrokers().join(','), SCHEMA_REGISTRY_URL: testSchemaRegistryUrl(), DATABASE_URL: testDatabaseUrl(), LOG_LEVEL: 'warn' },
+          config: {
+            httpPort: 0,
+            groupId,
+            fromBeginning: true,
+            eventStoreSchema: schema('es'),
+            readModelSchema: schema('orr'),
+            apiKeys: new TenantApiKeys(tenantIds.map((tenantId) => ({ tenantId, apiKey: apiKeyOf(tenantId) }))),
+            // the simulated 3PL runs every site and serves every simulated tenant
+            sites: SiteDirectory.parse(ladingSitesFor(simulatorConfig)),
+            databasePoolSize: 6,
+            instanceId: `${run}-${instance}`,
+          },
+          settings: { sweepSeconds: 5 },
+        }),
+      );
+    }
     await waitUntil('both instances joined the group', () => instances.every((i) => i.transport.isReady()), { timeoutMs: 60_000 });
 
     // Watch what the ERP really published, independently of order-release.
@@ -87,9 +117,10 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
           const value = decoded.value as { meta: { tenantId: string }; orderId?: string };
           if (!value.meta.tenantId.startsWith(prefix)) return;
           if (topic === 'erp.orders.v1') {
-            const list = erpOrders.get(value.orderId!) ?? [];
+            const key = orderKey(value.meta.tenantId, value.orderId!);
+            const list = erpOrders.get(key) ?? [];
             list.push({ recordType: decoded.recordType, value } as ErpOrdersV1Record);
-            erpOrders.set(value.orderId!, list);
+            erpOrders.set(key, list);
           } else creditFacts.push({ recordType: decoded.recordType, value } as ErpCreditV1Record);
         },
       });
@@ -98,22 +129,7 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     }
     await erpAdmin.disconnect();
 
-    simulator = await startSimulator(
-      loadSimulatorConfig(
-        [
-          // paced like a real ERP feed (5 s for 1,000 orders): credit holds then reach order-release
-          // before the customers' later orders, as they would in production, not all in one burst
-          ...['--tenants', String(TENANTS), '--tenant-prefix', prefix, '--orders', String(ORDERS), '--orders-per-second', '200'],
-          ...['--seed', '20261127', '--time-scale', '3600', '--round-the-clock', 'true', '--http-port', '0'],
-          // no random short picks: a short pick can then only mean order-release over-promised
-          ...['--shortage-rate', '0', '--out-of-stock-rate', '0.15', '--credit-hold-rate', '0.1'],
-          // no receipts: stock only goes down, so the run settles and "really short" is stable
-          ...['--restock', 'false'],
-          ...['--wms-group', `${run}-wms`, '--progress-interval', '60', '--client-id', `${run}-sim`],
-        ],
-        { KAFKA_BROKERS: testKafkaBrokers().join(','), SCHEMA_REGISTRY_URL: testSchemaRegistryUrl() },
-      ),
-    );
+    simulator = await startSimulator(simulatorConfig);
     await simulator.erp!.done;
   }, 240_000);
 
@@ -155,7 +171,12 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     await waitUntil(`the watcher saw all ${ORDERS} placements`, () => [...erpOrders.values()].filter((l) => l.some((r) => r.recordType === 'lading.erp.OrderPlaced')).length >= ORDERS, { timeoutMs: 120_000 });
     const placed = [...erpOrders.keys()];
     expect(placed).toHaveLength(ORDERS);
-    expect(new Set(placed.map((id) => id.slice(0, id.indexOf('-SO-')))).size).toBe(TENANTS);
+    const tenantOf = (key: string) => key.slice(0, key.indexOf('|'));
+    const orderIdOf = (key: string) => key.slice(key.indexOf('|') + 1);
+    expect(new Set(placed.map(tenantOf)).size).toBe(TENANTS);
+    // the normal case, on purpose: tenants' order numbers collide
+    const numbers = placed.map(orderIdOf);
+    expect(new Set(numbers).size).toBeLessThan(numbers.length);
 
     // Quiescence: every placed order decided, every release relayed, answered and accepted by the
     // WMS, nothing left to read or fire, and no new decision for two sweeps of the held orders.
@@ -186,8 +207,11 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     const rows = (await events()).filter((r) => r.tenant_id.startsWith(prefix));
     const byOrder = new Map<string, StreamRow[]>();
     for (const row of rows) {
-      const orderId = row.stream_id.slice('order-release:'.length);
-      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), row]);
+      const stream = parseStreamId(row.stream_id);
+      // every event is its stream's tenant's: decided under its own tenant
+      expect({ stream: row.stream_id, tenant: row.tenant_id }).toEqual({ stream: row.stream_id, tenant: stream.tenantId });
+      const key = orderKey(stream.tenantId, stream.key);
+      byOrder.set(key, [...(byOrder.get(key) ?? []), row]);
     }
 
     // none lost: every order the ERP placed has a stream, and no other order of these tenants does
@@ -208,10 +232,10 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
 
     // none released twice: one command per warehouse order, and the WMS saw no repeat
     const releases = rows.filter((r) => r.event_type === 'ReleaseOrderToWarehouse');
-    const warehouseOrderIds = releases.map((r) => r.payload.data.warehouseOrderId as string);
+    const warehouseOrderIds = releases.map((r) => orderKey(r.tenant_id, r.payload.data.warehouseOrderId as string));
     expect(new Set(warehouseOrderIds).size).toBe(warehouseOrderIds.length);
     const atWms = simulator!.wms!.warehouseOrders().filter((w) => w.tenantId.startsWith(prefix));
-    expect(new Set(atWms.map((w) => w.warehouseOrderId))).toEqual(new Set(warehouseOrderIds));
+    expect(new Set(atWms.map((w) => orderKey(w.tenantId, w.warehouseOrderId)))).toEqual(new Set(warehouseOrderIds));
 
     // the reservations never promised stock the warehouse did not have: nothing picked short
     expect(atWms.filter((w) => w.picked?.some((line) => line.picked < line.ordered)).map((w) => w.warehouseOrderId)).toEqual([]);
@@ -229,8 +253,9 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
     const creditOnHold = customersOnHoldAtEnd();
     const lastHold = (orderId: string) => [...byOrder.get(orderId)!].reverse().find((r) => r.event_type === 'OrderHeld')!.payload as unknown as OrderHeld;
     const stillHeld = placed.filter((id) => statuses.get(id) === 'HELD').map((id) => heldOrderFromEvent(lastHold(id)));
-    for (const orderId of placed.filter((id) => statuses.get(id) === 'HELD')) {
-      const data = lastHold(orderId).data as unknown as { tenantId: string; customerId: string; siteId: string; queuedSince: string; reasons: { code: string; shortages?: { sku: string; requested: number }[] }[] };
+    for (const key of placed.filter((id) => statuses.get(id) === 'HELD')) {
+      const orderId = orderIdOf(key);
+      const data = lastHold(key).data as unknown as { tenantId: string; customerId: string; siteId: string; queuedSince: string; reasons: { code: string; shortages?: { sku: string; requested: number }[] }[] };
       const claimedByOlder = stockAwaitedByOlderOrders(stillHeld, { orderId, tenantId: data.tenantId, siteId: data.siteId, queuedSince: data.queuedSince });
       for (const reason of data.reasons) {
         if (reason.code === 'CREDIT_HOLD') expect({ orderId, customerOnHold: creditOnHold.has(`${data.tenantId}|${data.customerId}`) }).toEqual({ orderId, customerOnHold: true });
@@ -260,7 +285,42 @@ describe('order-release end to end (simulated ERP and WMS, two instances)', () =
       const over = [...released].filter(([sku, quantity]) => quantity > (asked.get(sku) ?? 0) + 1e-9);
       expect({ orderId, over }).toEqual({ orderId, over: [] });
     }
+
+    // Tenants apart: a cancel of one tenant's order never touched another tenant's order with the
+    // same number, and each API key sees exactly its own tenant's order.
+    const tenantsOf = new Map<string, string[]>();
+    for (const key of placed) tenantsOf.set(orderIdOf(key), [...(tenantsOf.get(orderIdOf(key)) ?? []), tenantOf(key)]);
+    const shared = [...tenantsOf.entries()].filter(([, tenants]) => tenants.length > 1);
+    expect(shared.length).toBeGreaterThan(50);
+    const cancelledBySome = shared.filter(([number, tenants]) => tenants.some((t) => cancelledByErp.includes(orderKey(t, number))) && tenants.some((t) => !cancelledByErp.includes(orderKey(t, number))));
+    expect(cancelledBySome.length).toBeGreaterThan(0);
+    for (const [number, tenants] of cancelledBySome) {
+      for (const tenant of tenants.filter((t) => !cancelledByErp.includes(orderKey(t, number)))) {
+        expect({ order: orderKey(tenant, number), status: statuses.get(orderKey(tenant, number)) }).not.toEqual({ order: orderKey(tenant, number), status: 'CANCELLED' });
+      }
+    }
+    const [number, tenants] = cancelledBySome[0];
+    const api = instances[0].url;
+    for (const tenant of tenants) {
+      const answer = await fetch(`${api}/v1/orders/${number}/release`, { headers: { authorization: `Bearer ${apiKeyOf(tenant)}` } });
+      expect(answer.status).toBe(200);
+      const view = (await answer.json()) as { orderId: string; status: string };
+      const types = byOrder.get(orderKey(tenant, number))!.map((r) => r.event_type);
+      const expected = finalStatus(orderKey(tenant, number)) === 'HELD' && types.includes('OrderReleased') ? 'PARTIALLY_RELEASED' : finalStatus(orderKey(tenant, number));
+      expect({ tenant, order: number, status: view.status }).toEqual({ tenant, order: number, status: expected });
+    }
+    const outsider = `${prefix}tenant-${String(TENANTS).padStart(2, '0')}`;
+    const onlyOthers = shared.find(([, owners]) => !owners.includes(outsider)) ?? [...tenantsOf.entries()].find(([, owners]) => !owners.includes(outsider));
+    if (onlyOthers) {
+      const answer = await fetch(`${api}/v1/orders/${onlyOthers[0]}/release`, { headers: { authorization: `Bearer ${apiKeyOf(outsider)}` } });
+      expect({ order: onlyOthers[0], status: answer.status }).toEqual({ order: onlyOthers[0], status: 404 });
+    }
   }, 600_000);
+
+  it('keeps every tenant in the compacted inventory: the latest level per tenant, sku and site survives compaction', async () => {
+    const levels = simulator!.wms!.stock().filter((l) => l.tenantId.startsWith(prefix));
+    await compactedInventoryKeepsEveryTenant(run, prefix, levels);
+  }, 180_000);
 
   /** tenant|customer pairs whose last credit fact (by the ERP's clock) is a hold without a release. */
   function customersOnHoldAtEnd(): Set<string> {

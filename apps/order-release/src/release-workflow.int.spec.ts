@@ -7,7 +7,7 @@ import { createWorkflowRuntime, streamIdOf, type UnitEntry, type WorkflowInput, 
 import { SiteDirectory } from '@lading/tenancy';
 import { createTestSchema, testDatabaseUrl } from '@lading/testing';
 import { creditFactInputs, erpOrderInputs, inventoryFactInputs, siteFactInputs, warehouseProgressInputs } from './order-release.mapper';
-import { creditHoldPlaced, inboundOf, inventoryLevelChanged, line, meta, NOW, orderCancelled, orderPlaced, TENANT, warehouseStatusChanged } from './order-release.mapper.fixtures';
+import { creditHoldPlaced, inboundOf, inventoryLevelChanged, line, meta, NOW, orderAmended, orderCancelled, orderPlaced, TENANT, warehouseStatusChanged } from './order-release.mapper.fixtures';
 import { orderReleaseMigrations } from './release-context';
 import { releaseFacts, releaseWorkflow } from './release-workflow';
 
@@ -147,6 +147,21 @@ describe('order-release workflow on the kit: a unit of many records in one trans
 
     expect(await fireWakeUps()).toEqual([streamIdOf(TENANT, 'order-release', 'SO-SMALL')]);
     expect(await stream('SO-SMALL')).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+  });
+  it('given an order placed short of stock and, in the same unit, amended to another site, then it is decided again at the new site (its rows were in the unit’s locked scope)', async () => {
+    await given(0);
+    const chicago = warehouseStatusChanged({ siteId: 'US-IL1', timeZone: 'America/Chicago', meta: meta({ eventId: randomUUID() }, 'WMS') });
+    const chicagoStock = inventoryLevelChanged({ siteId: 'US-IL1', onHand: { value: 5, unit: 'EACH' }, allocated: { value: 0, unit: 'EACH' }, meta: meta({ eventId: randomUUID() }, 'WMS') });
+    await run([
+      entry(chicago, (inbound) => siteFactInputs({ recordType: 'lading.wms.WarehouseStatusChanged', value: chicago }, inbound, SiteDirectory.open())),
+      entry(chicagoStock, (inbound) => inventoryFactInputs({ recordType: 'lading.wms.InventoryLevelChanged', value: chicagoStock }, inbound)),
+    ]);
+    const moved = orderAmended({ orderId: 'SO-M', siteId: 'US-IL1', lines: [line(1, 'BOLT-M8', 2)], meta: erpMeta(TENANT, 'SO-M') });
+    await run([placement('SO-M', 2), entry(moved, (inbound) => erpOrderInputs({ recordType: 'lading.erp.OrderAmended', value: moved }, inbound))]);
+
+    expect(await stream('SO-M')).toEqual(['OrderReceived', 'OrderHeld', 'OrderAmended', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+    const { rows } = await pool.query(`select site_id from "${readModelSchema}".reservations where order_id = 'SO-M'`);
+    expect(rows).toEqual([{ site_id: 'US-IL1' }]);
   });
 });
 

@@ -64,30 +64,37 @@ export function releaseWorkflow(schema: string, sites: SiteDirectory): DecisionW
     decider: orderRelease,
     context: {
       async load(tx, pending, now) {
-        // Every row any decision of the unit may read: the order's party and site, the SKUs of
-        // its lines, of a deferred amendment and of the command itself (an amendment may move it).
+        // Every row any decision of the unit may read. An order may be decided several times in
+        // one unit (placed, then amended to another site), so its scope is the union over all
+        // its inputs: every customer and site it has or may get, with every SKU of any of them.
         const builder = releaseScopeBuilder();
+        const byOrder = new Map<string, { tenantId: string; customers: Set<string>; sites: Set<string>; skus: Set<string> }>(); // by tenant and order
         for (const { input, state } of pending) {
-          const parties: { tenantId: string; customerId: string; siteId: string }[] = [];
-          const skus = new Set<string>();
-          const addLines = (lines: readonly { sku: string }[] | undefined) => lines?.forEach((l) => typeof l.sku === 'string' && l.sku.length > 0 && skus.add(l.sku));
-          if (state.status === 'Unplaced') addLines(state.deferredAmendment?.changes.lines);
-          else if (state.status !== 'Cancelled') {
-            parties.push(state.order);
-            addLines(state.order.lines);
+          const orderKey = `${input.tenantId}\u0000${input.key}`;
+          const scope = byOrder.get(orderKey) ?? { tenantId: input.tenantId, customers: new Set<string>(), sites: new Set<string>(), skus: new Set<string>() };
+          byOrder.set(orderKey, scope);
+          const addLines = (lines: readonly { sku: string }[] | undefined) => lines?.forEach((l) => typeof l.sku === 'string' && l.sku.length > 0 && scope.skus.add(l.sku));
+          const addOrder = (order: { customerId: string; siteId: string; lines: readonly { sku: string }[] }) => {
+            scope.customers.add(order.customerId);
+            scope.sites.add(order.siteId);
+            addLines(order.lines);
+          };
+          if (state.status === 'Unplaced') {
+            addLines(state.deferredAmendment?.changes.lines);
+            if (state.deferredAmendment?.changes.siteId) scope.sites.add(state.deferredAmendment.changes.siteId);
+          } else if (state.status !== 'Cancelled') {
+            addOrder(state.order);
             if (state.status === 'PartiallyReleased') addLines(state.backordered);
           }
           const command = input.command;
-          if (command.type === 'PlaceOrder') {
-            parties.push(command.data.order);
-            addLines(command.data.order.lines);
-          } else if (command.type === 'AmendOrder') {
+          if (command.type === 'PlaceOrder') addOrder(command.data.order);
+          if (command.type === 'AmendOrder') {
             addLines(command.data.amendment.changes.lines);
-            const moved = command.data.amendment.changes.siteId;
-            if (moved && state.status !== 'Unplaced' && state.status !== 'Cancelled') parties.push({ ...state.order, siteId: moved });
+            if (command.data.amendment.changes.siteId) scope.sites.add(command.data.amendment.changes.siteId);
           }
-          for (const party of parties) builder.add({ tenantId: party.tenantId, customerId: party.customerId, siteId: party.siteId, skus: [...skus] });
         }
+        for (const scope of byOrder.values())
+          for (const customerId of scope.customers) for (const siteId of scope.sites) builder.add({ tenantId: scope.tenantId, customerId, siteId, skus: [...scope.skus] });
         const ledger = createReleaseLedger({ ...(await lockReleaseSnapshot(t, tx.client, builder.scope(), now)), serves: (siteId, tenantId) => sites.serves(siteId, tenantId) });
         return {
           provide(input, command, state, at) {

@@ -140,8 +140,9 @@ export function releaseContextNeededFor(command: OrderReleaseCommand, state: Ord
     case 'PlaceOrder': {
       if (state.status !== 'Unplaced') return undefined;
       const { order } = command.data;
-      const deferredLines = state.deferredAmendment && state.deferredAmendment.revision > order.revision ? (state.deferredAmendment.changes.lines ?? []) : [];
-      return { tenantId: order.tenantId, customerId: order.customerId, siteId: order.siteId, skus: skusOf([...order.lines, ...deferredLines]) };
+      const deferred = state.deferredAmendment && state.deferredAmendment.revision > order.revision ? state.deferredAmendment.changes : undefined;
+      // the placement is decided as the deferred amendment left it: its lines and its site
+      return { tenantId: order.tenantId, customerId: order.customerId, siteId: deferred?.siteId ?? order.siteId, skus: skusOf([...order.lines, ...(deferred?.lines ?? [])]) };
     }
     case 'AmendOrder': {
       if (state.status !== 'Held' && state.status !== 'Received') return undefined;

@@ -129,6 +129,12 @@ describe('re-evaluating held orders', () => {
       skus: ['BOLT-M8', 'NUT-M8', 'WASHER'],
     });
     expect(releaseContextNeededFor({ type: 'CancelOrder', data: { orderId: order.orderId, tenantId: order.tenantId, reason: 'x', cancelledAt: NOW.toISOString() } }, state)).toBeUndefined();
+    // an early amendment that moved the order: the placement is decided at the site it names
+    const moved = spec
+      .given([])
+      .when({ type: 'AmendOrder', data: { amendment: { orderId: order.orderId, revision: 2, amendedAt: NOW.toISOString(), changes: { siteId: 'JP-OSA' } }, context: contextWith() } })
+      .events();
+    expect(releaseContextNeededFor({ type: 'PlaceOrder', data: { order, context: contextWith() } }, spec.given(moved).state())).toMatchObject({ siteId: 'JP-OSA' });
     const heldState = spec.given([{ type: 'OrderReceived', data: { order, receivedAt: NOW.toISOString() } }]).state();
     expect(releaseContextNeededFor({ type: 'ReevaluateOrder', data: { orderId: order.orderId, context: contextWith() } }, heldState)).toMatchObject({
       skus: ['BOLT-M8', 'NUT-M8'],
