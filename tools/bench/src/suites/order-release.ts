@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { keyOf, schemaVersions, type EventMeta, type InventoryLevelChanged, type OrderPlaced, type RecordTypeName, type WarehouseStatusChanged } from '@lading/contracts';
-import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, metaHeaders, retryTopicOf } from '@lading/messaging';
+import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, createTopicsServed, headerText, Headers, metaHeaders, retryTopicOf } from '@lading/messaging';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
 import { loadConfig, ORDER_RELEASE_TOPICS, publishedEventId, type OrderReleaseConfig } from '@lading/order-release-app';
 import type { BenchMeasurement, BenchSuite } from '../main';
 import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu, type CpuUse } from '../cpu-accounting';
+import { freePort, spawnProcess, type SpawnedProcess } from '../processes/spawn';
 
 /*
  * order-release: orders/s released end to end (OrderPlaced produced on erp.orders.v1 →
@@ -100,65 +98,18 @@ function stockLevel(world: World, siteId: string, sku: string): InventoryLevelCh
   };
 }
 
-/** A TCP port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-interface SpawnedProcess {
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** A TypeScript entry of this repo in a process of its own (through swc, as `npm start` runs services), ready when `ready` says so. */
-async function spawnProcess(what: string, entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean> | boolean, extraArgs: string[] = []): Promise<SpawnedProcess> {
-  const root = resolve(__dirname, '../../../..');
-  const child = spawn(process.execPath, [...extraArgs, '-r', '@swc-node/register', resolve(root, entry)], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    if (output.length < 10_000) output += chunk.toString();
-  });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  await waitUntil(
-    `${what} (its own process) ready`,
-    async () => {
-      if (exited) throw new Error(`${what} exited with ${child.exitCode} before it was ready`);
-      return ready(output);
-    },
-    { timeoutMs: 120_000, intervalMs: 250 },
-  );
-  return {
-    child,
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        if (exited) return resolveStop();
-        child.once('exit', () => resolveStop());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
 /**
  * order-release as it is deployed: its own process (`apps/order-release/src/main.ts`, as `npm
  * start` runs it), configured by environment. The bench process plays the ERP and the WMS.
  */
-function spawnOrderRelease(env: Record<string, string>, port: number): Promise<SpawnedProcess> {
+function spawnOrderRelease(env: Record<string, string>, port: number, failed: AbortController): Promise<SpawnedProcess> {
   // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
   const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), [...extra, ...profiling]);
+  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), {
+    nodeArgs: [...extra, ...profiling],
+    failed,
+  });
 }
 
 /**
@@ -196,25 +147,35 @@ interface Sent {
  * Consumes `topic` with a group of its own, from its current end when `atEnd` (a shared topic
  * with older data), else from the beginning (a fresh topic); `onMessage` sees every message.
  */
-async function follow(kafka: Kafka, topic: string, atEnd: boolean, onMessage: (message: Message & { value: Buffer | null }) => Promise<void> | void): Promise<Consumer> {
+async function follow(
+  kafka: Kafka,
+  topic: string,
+  atEnd: boolean,
+  onMessage: (message: Message & { value: Buffer | null }) => Promise<void> | void,
+  signal?: AbortSignal,
+): Promise<Consumer> {
   const groupId = uniqueName('bench-or-watch');
   if (atEnd) {
     const admin = kafka.admin();
     await admin.connect();
-    await startGroupAtEnd(admin, groupId, [topic]);
-    await admin.disconnect();
+    await startGroupAtEnd(admin, groupId, [topic]).finally(() => admin.disconnect());
   }
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: !atEnd });
-  await consumer.run({
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) await onMessage(message as Message & { value: Buffer | null });
-    },
-  });
-  await waitUntil(`watcher on ${topic} joined`, async () => (await consumer.describeGroup()).state === 'Stable', { timeoutMs: 60_000, intervalMs: 200 });
-  return consumer;
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: !atEnd });
+    await consumer.run({
+      partitionsConsumedConcurrently: PARTITIONS,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) await onMessage(message as Message & { value: Buffer | null });
+      },
+    });
+    await waitUntil(`watcher on ${topic} joined`, async () => (await consumer.describeGroup()).state === 'Stable', { timeoutMs: 60_000, intervalMs: 200, signal });
+    return consumer;
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** Produces `messages` in chunks of CHUNK, acks=all, stamping each key's send time. */
@@ -298,9 +259,9 @@ function latencyOf(settled: Settled) {
 async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recordBytes: number, throughputN: number, latencyN: number, progress: (line: string) => void) {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
   let consumer: Consumer | undefined;
   try {
+    await createTopicsServed(admin, [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }]);
     const sent: Sent = { at: new Map() };
     const current = arrivals();
     consumer = await follow(kafka, topic, false, (m) => arrive(current, String(m.key), String(m.key), sent));
@@ -336,7 +297,7 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
     return { rate, paced, latency, cpu };
   } finally {
     await consumer?.disconnect().catch(() => undefined);
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
@@ -349,25 +310,28 @@ async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recor
 async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, outbound]: [string, string], recordBytes: number, n: number, progress: (line: string) => void): Promise<{ rate: number; cpu: CpuUse | undefined }> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [inbound, outbound].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
-  });
   let forwarder: SpawnedProcess | undefined;
   let watcher: Consumer | undefined;
+  // the forwarder dying ends the phase at once
+  const failed = new AbortController();
   try {
+    await createTopicsServed(
+      admin,
+      [inbound, outbound].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    );
     forwarder = await spawnProcess(
       'kafka forwarder',
       'tools/bench/src/processes/kafka-forwarder.ts',
       { FORWARD_FROM: inbound, FORWARD_TO: outbound, FORWARD_COPIES: '2', FORWARD_GROUP: uniqueName('bench-or-floor'), KAFKA_BROKERS: brokers().join(',') },
       (output) => output.includes('ready'),
+      { failed },
     );
     const sent: Sent = { at: new Map() };
     const current = arrivals();
     // the second copy stands for ReleaseOrderToWarehouse
     watcher = await follow(kafka, outbound, false, (m) => {
       if (String(m.headers?.copy) === '1') arrive(current, String(m.key), String(m.key), sent);
-    });
+    }, failed.signal);
     const records: Message[] = Array.from({ length: n }, (_, i) => ({ key: `F-${i}`, value: Buffer.alloc(recordBytes, i % 251) }));
     const classify = classifyLadingProcesses(new Map([[forwarder.child.pid!, 'forwarder']]));
     const cpuBefore = readCpu(classify);
@@ -377,7 +341,7 @@ async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, out
     const done = await waitUntil('floor: every forwarded record consumed', () => {
       const settled = settle(current, keys, sent, () => true);
       return settled.received >= n && settled;
-    }, { timeoutMs: 300_000 });
+    }, { timeoutMs: 300_000, signal: failed.signal });
     const rate = (n / (done.last - t0)) * 1000;
     const cpu = cpuUse(cpuBefore, readCpu(classify), n);
     progress(`Kafka floor (consume 1 → produce 2 → consume, no decode, no database, forwarder in its own process): ${round(rate)} records/s`);
@@ -387,8 +351,68 @@ async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, out
     await watcher?.disconnect().catch(() => undefined);
     await forwarder?.stop().catch(() => undefined);
     // the topics are deleted at the end of the suite: the shared producer still knows them
-    await admin.disconnect();
+    await admin.disconnect().catch(() => undefined);
   }
+}
+
+interface ActiveConnections {
+  samples: number;
+  mean: number;
+  max: number;
+  share_with_more_than_one: number;
+  /** connection-samples by `state | wait event | query`, the most frequent first */
+  top: Record<string, number>;
+}
+
+interface ConnectionSampler {
+  /** ends the sampling (also when the run failed: the loop would keep the process alive) */
+  stop(): Promise<ActiveConnections>;
+}
+
+/**
+ * How many of the app's PostgreSQL connections work at once while it drains the backlog: the
+ * concurrency the pipeline really gets, whatever its pool size. Sampled every 100 ms.
+ */
+async function sampleConnections(applicationNames: string[]): Promise<ConnectionSampler> {
+  const activeSamples: number[] = [];
+  const busyWith = new Map<string, number>();
+  const client = new Client({ connectionString: databaseUrl() });
+  await client.connect();
+  let sampling = true;
+  const loop = (async () => {
+    while (sampling) {
+      const r = await client.query(
+        `select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
+           from pg_stat_activity where application_name = any($1::text[]) and state <> 'idle'`,
+        [applicationNames],
+      );
+      activeSamples.push(r.rows.length);
+      for (const row of r.rows as { state: string; wait: string; query: string }[]) {
+        const what = `${row.state} | ${row.wait} | ${row.query}`;
+        busyWith.set(what, (busyWith.get(what) ?? 0) + 1);
+      }
+      await sleep(100);
+    }
+  })();
+  // a failed query ends the sampling; stop() reports it
+  loop.catch(() => undefined);
+  return {
+    async stop() {
+      sampling = false;
+      try {
+        await loop;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      return {
+        samples: activeSamples.length,
+        mean: round(activeSamples.reduce((a, b) => a + b, 0) / Math.max(1, activeSamples.length), 2),
+        max: Math.max(0, ...activeSamples),
+        share_with_more_than_one: round(activeSamples.filter((n) => n > 1).length / Math.max(1, activeSamples.length), 3),
+        top: Object.fromEntries([...busyWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)),
+      };
+    },
+  };
 }
 
 async function encodeOrders(serde: AvroSerde, world: World, prefix: string, n: number): Promise<{ messages: Message[]; ids: string[] }> {
@@ -431,7 +455,10 @@ export const orderReleaseSuite: BenchSuite = {
     const db = new Client({ connectionString: databaseUrl() });
     await db.connect();
     const apps: SpawnedProcess[] = [];
+    // an app instance exiting on its own ends every wait of the run at once
+    const failed = new AbortController();
     let watcher: Consumer | undefined;
+    let sampler: ConnectionSampler | undefined;
     const groupId = `order-release-${run}`;
     const rawTopic = `bench-order-release-raw-${run}`;
     const floorTopics: [string, string] = [`bench-order-release-floor-in-${run}`, `bench-order-release-floor-out-${run}`];
@@ -448,8 +475,7 @@ export const orderReleaseSuite: BenchSuite = {
       // (b) the real app, isolated: its own group (committed at the topics' end), schemas, port
       const admin = plainKafka.admin();
       await admin.connect();
-      await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS);
-      await admin.disconnect();
+      await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS).finally(() => admin.disconnect());
       const instances = flag(args, 'instances', 1);
       const appEnvFor = (instance: number, port: number): Record<string, string> => ({
         KAFKA_BROKERS: brokers().join(','),
@@ -468,7 +494,7 @@ export const orderReleaseSuite: BenchSuite = {
       // one after another: each joins the group and takes its share of the partitions
       for (let instance = 1; instance <= instances; instance++) {
         const port = await freePort();
-        apps.push(await spawnOrderRelease(appEnvFor(instance, port), port));
+        apps.push(await spawnOrderRelease(appEnvFor(instance, port), port, failed));
       }
       progress(
         `order-release started: ${instances} instance(s), each its own process (group ${groupId}, unit of work ${config.unitOfWorkSize}, group commit ${config.groupCommitSize}, pool ${config.databasePoolSize})`,
@@ -481,11 +507,12 @@ export const orderReleaseSuite: BenchSuite = {
       // seed the WMS view: every site open around the clock, plenty of every SKU everywhere
       const seeder = createEventProducer({ kafka, serde, keyOf });
       await seeder.connect();
-      await seeder.publishAll([
-        ...world.sites.map((siteId) => ({ topic: 'wms.sites.v1', recordType: 'lading.wms.WarehouseStatusChanged', value: siteStatus(world, siteId) })),
-        ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v1', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
-      ]);
-      await seeder.disconnect();
+      await seeder
+        .publishAll([
+          ...world.sites.map((siteId) => ({ topic: 'wms.sites.v1', recordType: 'lading.wms.WarehouseStatusChanged', value: siteStatus(world, siteId) })),
+          ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v1', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
+        ])
+        .finally(() => seeder.disconnect());
       const orr = `"${schema('orr')}"`;
       await waitUntil(
         'order-release applied the seeded sites and stock',
@@ -494,7 +521,7 @@ export const orderReleaseSuite: BenchSuite = {
           const stock = await db.query(`select count(*)::int as n from ${orr}.stock_levels where tenant_id = $1`, [world.tenantId]);
           return sites.rows[0].n === SITES && stock.rows[0].n === SITES * SKUS;
         },
-        { timeoutMs: 120_000, intervalMs: 250 },
+        { timeoutMs: 120_000, intervalMs: 250, signal: failed.signal },
       );
       progress(`seeded ${SITES} sites and ${SITES * SKUS} stock levels for tenant ${world.tenantId}`);
 
@@ -507,7 +534,7 @@ export const orderReleaseSuite: BenchSuite = {
         const orderId = m.key?.toString();
         if (!orderId?.startsWith(run) || headerText(m.headers, Headers.recordType) !== 'lading.commands.ReleaseOrderToWarehouse') return;
         arrive(current, orderId, headerText(m.headers, Headers.eventId) ?? '', sent);
-      });
+      }, failed.signal);
       // the eventIds our app relayed: its stored ReleaseOrderToWarehouse events, as the mapper names them on Kafka
       const ourReleases = new Set<string>();
       const refreshOurs = async () => {
@@ -523,30 +550,9 @@ export const orderReleaseSuite: BenchSuite = {
           await refreshOurs();
           const result = settle(current, ids, sent, isOurs);
           return result.received >= ids.length && result;
-        }, { timeoutMs: 600_000, intervalMs: 500 });
+        }, { timeoutMs: 600_000, intervalMs: 500, signal: failed.signal });
 
-      // How many of the app's PostgreSQL connections work at once while it drains the backlog:
-      // the concurrency the pipeline really gets, whatever its pool size.
-      const activeSamples: number[] = [];
-      const busyWith = new Map<string, number>();
-      const sampler = new Client({ connectionString: databaseUrl() });
-      await sampler.connect();
-      let sampling = true;
-      const sampleLoop = (async () => {
-        while (sampling) {
-          const r = await sampler.query(
-            `select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
-               from pg_stat_activity where application_name = any($1::text[]) and state <> 'idle'`,
-            [apps.map((_, i) => `order-release ${run}-${i + 1}`)],
-          );
-          activeSamples.push(r.rows.length);
-          for (const row of r.rows as { state: string; wait: string; query: string }[]) {
-            const what = `${row.state} | ${row.wait} | ${row.query}`;
-            busyWith.set(what, (busyWith.get(what) ?? 0) + 1);
-          }
-          await sleep(100);
-        }
-      })();
+      sampler = await sampleConnections(apps.map((_, i) => `order-release ${run}-${i + 1}`));
 
       const throughputOrders = await encodeOrders(serde, world, `${run}-T`, throughputN);
       const profiler = await startCpuProfile();
@@ -568,17 +574,8 @@ export const orderReleaseSuite: BenchSuite = {
       progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, app processes busy ${appBusy === undefined ? '?' : round(appBusy * 100)}%, bench process busy ${round(busy * 100)}%)`);
       progress(`  pipeline ${describeCpuUse(pipelineCpu, 'order')}`);
       const throughputLatency = latencyOf(done);
-      sampling = false;
-      await sampleLoop;
-      await sampler.end();
-      const activeConnections = {
-        samples: activeSamples.length,
-        mean: round(activeSamples.reduce((a, b) => a + b, 0) / Math.max(1, activeSamples.length), 2),
-        max: Math.max(0, ...activeSamples),
-        share_with_more_than_one: round(activeSamples.filter((n) => n > 1).length / Math.max(1, activeSamples.length), 3),
-        /** connection-samples by `state | wait event | query`, the most frequent first */
-        top: Object.fromEntries([...busyWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)),
-      };
+      const activeConnections = await sampler.stop();
+      sampler = undefined;
       progress(`app PostgreSQL connections not idle while draining: mean ${activeConnections.mean}, max ${activeConnections.max}, >1 in ${round(activeConnections.share_with_more_than_one * 100, 1)}% of ${activeConnections.samples} samples`);
       for (const [what, n] of Object.entries(activeConnections.top)) progress(`  ${String(n).padStart(5)}  ${what}`);
 
@@ -663,6 +660,7 @@ export const orderReleaseSuite: BenchSuite = {
         },
       };
     } finally {
+      await sampler?.stop().catch(() => undefined);
       await watcher?.disconnect().catch(() => undefined);
       await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
       await producer.disconnect().catch(() => undefined);
