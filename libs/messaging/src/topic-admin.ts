@@ -46,6 +46,8 @@ export interface TopicsServedOptions {
   maxBackoffMs?: number;
   /** partitions a topic must list, by name (a topic created here, never an existing one) */
   partitions?: Readonly<Record<string, number>>;
+  /** told after each round that left topics unserved (topic → why): a minute of silence looks like a hang */
+  onWaiting?: (notServed: Readonly<Record<string, string>>) => void;
 }
 
 /** Some topics were still not served when the wait ran out; `topics` names them with why. */
@@ -106,6 +108,7 @@ export async function waitForTopicsServed(admin: Admin, topics: readonly string[
     if (pending.length === 0) return;
     const left = deadline - Date.now();
     if (left <= 0) throw new TopicsNotServedError(waiting, timeoutMs);
+    options.onWaiting?.(waiting);
     await new Promise((resolve) => setTimeout(resolve, Math.min(backoff, left)));
     backoff = Math.min(backoff * 2, maxBackoffMs);
   }

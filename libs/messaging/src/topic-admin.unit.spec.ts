@@ -13,8 +13,13 @@ describe('topics served (fake admin)', () => {
         notHosted: { partitions: 3, offsetsUnknownFor: 2 },
       },
     });
-    await waitForTopicsServed(fake.admin, ['unknown', 'leaderless', 'notHosted'], fast);
+    const told: string[][] = [];
+    await waitForTopicsServed(fake.admin, ['unknown', 'leaderless', 'notHosted'], { ...fast, onWaiting: (notServed) => told.push(Object.keys(notServed)) });
     expect([...fake.topics.values()].map((t) => t.served)).toEqual([true, true, true]);
+    expect(told).toEqual([
+      ['unknown', 'leaderless', 'notHosted'],
+      ['unknown', 'leaderless', 'notHosted'],
+    ]);
     // ListOffsets only once the metadata names a leader for every partition
     expect(fake.calls.filter((c) => c === 'offsets leaderless')).toHaveLength(1);
     expect(fake.calls.filter((c) => c === 'offsets notHosted')).toHaveLength(3);

@@ -171,13 +171,20 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     const { kafka, groupId, topics, metrics } = this.options;
     this._status$.next('connecting');
     const retryEnabled = this.policy.retryTopicRounds > 0;
+    let told = false;
+    const served = {
+      onWaiting: (notServed: Readonly<Record<string, string>>) => {
+        if (!told) this.log.warn('topics not served by the brokers yet; waiting (60 s at most)', { topics: notServed });
+        told = true;
+      },
+    };
     if (this.options.createFailureTopics ?? true) {
-      await ensureFailureTopics(kafka.admin(), topics, retryEnabled ? groupId : undefined);
+      await ensureFailureTopics(kafka.admin(), topics, retryEnabled ? groupId : undefined, served);
     } else {
       // subscribing to a topic created a moment ago fails until its partitions are served
       const admin = kafka.admin();
       await admin.connect();
-      await waitForTopicsServed(admin, retryEnabled ? [...topics, this.retryTopic] : topics).finally(() => admin.disconnect());
+      await waitForTopicsServed(admin, retryEnabled ? [...topics, this.retryTopic] : topics, served).finally(() => admin.disconnect());
     }
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
