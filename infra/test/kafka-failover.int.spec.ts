@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { createTopicsServed } from '@lading/messaging';
 import { collectMessages, uniqueName, waitUntil } from '@lading/testing';
 import { portOpen } from '../src/processes';
 import { bootstrapServers, threeBrokerCluster } from '../src/settings';
@@ -28,10 +29,7 @@ describe('3-broker cluster failover', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = uniqueName('failover');
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
-    });
+    await createTopicsServed(admin, [{ topic, numPartitions: 1, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }]);
     await waitUntil('all 3 replicas in sync', async () => {
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
       return meta.topics[0].partitions[0].isr.length === 3;

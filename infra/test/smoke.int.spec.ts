@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
+import { messagingTesting } from '@lading/messaging';
 import {
   collectMessages,
   createTestSchema,
-  createTestTopic,
   testDatabaseUrl,
   testKafka,
   testSchemaRegistryUrl,
@@ -42,7 +42,7 @@ describe('the real parts answer (smoke)', () => {
     const kafka = testKafka();
     const admin = kafka.admin();
     await admin.connect();
-    const topic = await createTestTopic(admin, { prefix: 'smoke' });
+    const topic = await messagingTesting.createTestTopic(admin, { prefix: 'smoke' });
     const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
     await producer.connect();
     const value = await registry.encode(id, { orderId: 'SO-1001', lines: 3 });

@@ -2,7 +2,8 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { keyOf, type InventoryLevelChanged } from '@lading/contracts';
 import { createAvroSerde } from '@lading/schema-registry';
 import type { StockLevel } from '@lading/simulator';
-import { createTestTopic, testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
+import { messagingTesting } from '@lading/messaging';
+import { testKafkaBrokers, testSchemaRegistryUrl, uniqueName, waitUntil } from '@lading/testing';
 
 /**
  * What a consumer rebuilding stock from the compacted inventory topic gets, for every tenant:
@@ -34,8 +35,8 @@ export async function compactedInventoryKeepsEveryTenant(run: string, prefix: st
     { name: 'max.compaction.lag.ms', value: '500' },
     { name: 'delete.retention.ms', value: '100' },
   ];
-  const v2Copy = await createTestTopic(admin, { prefix: `${run}-inv-v2`, configEntries: compacted });
-  const v1Copy = await createTestTopic(admin, { prefix: `${run}-inv-v1`, configEntries: compacted });
+  const v2Copy = await messagingTesting.createTestTopic(admin, { prefix: `${run}-inv-v2`, configEntries: compacted });
+  const v1Copy = await messagingTesting.createTestTopic(admin, { prefix: `${run}-inv-v1`, configEntries: compacted });
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();

@@ -1,4 +1,5 @@
-import { collectMessages, createTestTopic, testKafka, uniqueName, waitUntil } from '@lading/testing';
+import { messagingTesting } from '@lading/messaging';
+import { collectMessages, testKafka, uniqueName, waitUntil } from '@lading/testing';
 import type { Admin, Kafka } from 'kafkajs';
 import { randomInt, randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
@@ -35,7 +36,7 @@ describe('outbox relay (PostgreSQL + Kafka)', () => {
   /** A topic, a producer-backed publish port, a collector, and relays that only see `streamType`. */
   async function setup(partitions = 1) {
     const streamType = uniqueName('order').replace(/-/g, '_');
-    const topic = await createTestTopic(admin, { prefix: 'es-relay', partitions });
+    const topic = await messagingTesting.createTestTopic(admin, { prefix: 'es-relay', partitions });
     const publisher = await kafkaPublisher(kafka, topic);
     const collector = await collectMessages(kafka, topic);
     cleanups.push(publisher.disconnect, collector.stop);

@@ -8,6 +8,8 @@ export * from './failure';
 export * from './context';
 export * from './error-filter';
 export * from './transport';
+export * from './failure-topics';
+export * from './topic-admin';
 export * from './health';
 export * from './dead-letters';
 /** Registry-backed serde and a sample record for tests and benchmarks; production uses @lading/schema-registry. */

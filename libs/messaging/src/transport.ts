@@ -1,12 +1,11 @@
 import { isRetriable, NonRetriableError } from '@lading/errors';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Admin, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { MessageContext, type UnitOfWork, type UnitOfWorkFactory } from './context';
 import {
   backoffDelay,
   createFailureRouter,
-  deadLetterTopicOf,
   defaultRetryPolicy,
   errorCodeOf,
   retryStateOf,
@@ -15,10 +14,12 @@ import {
   type FailureRouter,
   type RetryPolicy,
 } from './failure';
+import { ensureFailureTopics } from './failure-topics';
 import { Headers, headerText, metaOf } from './headers';
 import { createJsonLogger, type JsonLogger } from './logger';
 import type { MessagingMetrics } from './metrics';
 import type { AvroSerde } from './ports';
+import { waitForTopicsServed } from './topic-admin';
 
 export interface KafkaTransportOptions {
   kafka: Kafka;
@@ -170,8 +171,20 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
     const { kafka, groupId, topics, metrics } = this.options;
     this._status$.next('connecting');
     const retryEnabled = this.policy.retryTopicRounds > 0;
+    let told = false;
+    const served = {
+      onWaiting: (notServed: Readonly<Record<string, string>>) => {
+        if (!told) this.log.warn('topics not served by the brokers yet; waiting (60 s at most)', { topics: notServed });
+        told = true;
+      },
+    };
     if (this.options.createFailureTopics ?? true) {
-      await ensureFailureTopics(kafka.admin(), topics, retryEnabled ? groupId : undefined);
+      await ensureFailureTopics(kafka.admin(), topics, retryEnabled ? groupId : undefined, served);
+    } else {
+      // subscribing to a topic created a moment ago fails until its partitions are served
+      const admin = kafka.admin();
+      await admin.connect();
+      await waitForTopicsServed(admin, retryEnabled ? [...topics, this.retryTopic] : topics, served).finally(() => admin.disconnect());
     }
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await this.producer.connect();
@@ -673,32 +686,5 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
       });
     }
     return false;
-  }
-}
-
-/**
- * Creates the dead-letter topic of each source topic and the group's retry topic with the
- * source topic's partition count, when missing. Topics are never auto-created (broker and
- * client), so the failure path must exist before the first failure needs it.
- */
-export async function ensureFailureTopics(admin: Admin, topics: string[], groupId?: string): Promise<void> {
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const metadata = await admin.fetchTopicMetadata({ topics });
-    const partitionsOf = new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
-    const wanted = topics.map((t) => ({ topic: deadLetterTopicOf(t), numPartitions: partitionsOf.get(t) ?? 1 }));
-    if (groupId) wanted.push({ topic: retryTopicOf(groupId), numPartitions: Math.max(...topics.map((t) => partitionsOf.get(t) ?? 1)) });
-    const missing = wanted.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) {
-      await admin
-        .createTopics({ waitForLeaders: true, topics: missing.map((t) => ({ ...t, replicationFactor: -1 })) })
-        .catch((error: { type?: string }) => {
-          // Another instance of the group created them first.
-          if (error.type !== 'TOPIC_ALREADY_EXISTS') throw error;
-        });
-    }
-  } finally {
-    await admin.disconnect();
   }
 }

@@ -1,5 +1,5 @@
 import { messagingTesting, createEventProducer, deadLetterTopicOf, type EventProducer } from '../src';
-import { createTestTopic, testKafka, testSchemaRegistryUrl, uniqueName } from '@lading/testing';
+import { testKafka, testSchemaRegistryUrl, uniqueName } from '@lading/testing';
 import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicFixture {
@@ -18,7 +18,7 @@ export async function topicFixture(partitions = 1): Promise<TopicFixture> {
   const kafka = testKafka();
   const admin = kafka.admin();
   await admin.connect();
-  const topic = await createTestTopic(admin, { prefix: 'msg-scans', partitions });
+  const topic = await messagingTesting.createTestTopic(admin, { prefix: 'msg-scans', partitions });
   const serde = messagingTesting.createRegistrySerde({ host: testSchemaRegistryUrl() });
   await serde.register(topic, messagingTesting.shipmentScannedSchema);
   const producer = createEventProducer({ kafka, serde, keyOf: messagingTesting.testKeyOf, lingerMs: 2 });

@@ -77,7 +77,15 @@ const commands: Record<string, () => Promise<number>> = {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const result = await ensureTopics(admin);
+      let told = false;
+      const result = await ensureTopics(admin, {
+        served: {
+          onWaiting: (notServed) => {
+            if (!told) out(`topics:create: waiting for the brokers to serve ${someOf(Object.keys(notServed))} ...`);
+            told = true;
+          },
+        },
+      });
       for (const topic of result.created) detail(`${topic}: created`);
       for (const topic of result.reconfigured) detail(`${topic}: cleanup policy / retention reset to the catalog's`);
       // a mismatch fails the command, so it is always shown, whatever the verbosity

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { topicCatalog, type TopicSpec } from '@lading/contracts';
+import { minInsyncReplicasFor, replicationFactorFor, waitForTopicsServed, type TopicsServedOptions } from '@lading/messaging';
 
 export interface EnsureTopicsResult {
   created: string[];
@@ -14,30 +15,31 @@ function desiredConfig(spec: TopicSpec, replicationFactor: number): Record<strin
   return {
     'cleanup.policy': spec.cleanupPolicy,
     'retention.ms': String(spec.retentionMs),
-    // with 3 replicas, acks=all survives one broker down; with fewer, 1 is all there is
-    'min.insync.replicas': String(replicationFactor >= 3 ? 2 : 1),
+    'min.insync.replicas': String(minInsyncReplicasFor(replicationFactor)),
   };
 }
 
 /**
- * Creates every catalog topic that is missing, idempotently (brokers run with auto-create off).
+ * Creates every catalog topic that is missing, idempotently (brokers run with auto-create off),
+ * and returns once every catalog topic is served: the apps started next use them at once.
  * Existing topics keep their partitions: adding partitions would move keys and break per-key
  * order, so a mismatch is reported for an operator to decide.
  */
 export async function ensureTopics(
   admin: Admin,
-  options: { catalog?: readonly TopicSpec[]; replicationFactor?: number } = {},
+  options: { catalog?: readonly TopicSpec[]; replicationFactor?: number; served?: Omit<TopicsServedOptions, 'partitions'> } = {},
 ): Promise<EnsureTopicsResult> {
   const catalog = options.catalog ?? topicCatalog;
   const { brokers } = await admin.describeCluster();
-  const replicationFactor = options.replicationFactor ?? Math.min(3, brokers.length);
+  const replicationFactor = options.replicationFactor ?? replicationFactorFor(brokers.length);
   const existing = new Set(await admin.listTopics());
   const result: EnsureTopicsResult = { created: [], reconfigured: [], unchanged: [], partitionMismatches: [] };
 
   const missing = catalog.filter((t) => !existing.has(t.name));
   if (missing.length > 0) {
+    // kafkajs' waitForLeaders stops short of "served" (see waitForTopicsServed)
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: t.name,
         numPartitions: t.partitions,
@@ -47,6 +49,12 @@ export async function ensureTopics(
     });
     result.created.push(...missing.map((t) => t.name));
   }
+  // Existing ones too: a run a moment ago (or another one now) may have created them.
+  await waitForTopicsServed(
+    admin,
+    catalog.map((t) => t.name),
+    { ...options.served, partitions: Object.fromEntries(missing.map((t) => [t.name, t.partitions])) },
+  );
 
   const present = catalog.filter((t) => existing.has(t.name));
   if (present.length === 0) return result;

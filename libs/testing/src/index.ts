@@ -1,3 +1,4 @@
 export * from './wait';
 export * from './kafka';
 export * from './postgres';
+export * from './fake-admin';

@@ -13,34 +13,6 @@ export function testKafka(brokers = testKafkaBrokers()): Kafka {
   return new Kafka({ clientId: uniqueName('test'), brokers, logLevel: logLevel.NOTHING });
 }
 
-/** Creates a topic no other test touches and waits until it has leaders. */
-export async function createTestTopic(
-  admin: Admin,
-  options: { prefix?: string; partitions?: number; replicationFactor?: number; configEntries?: { name: string; value: string }[] } = {},
-): Promise<string> {
-  const topic = uniqueName(options.prefix ?? 'test');
-  const partitions = options.partitions ?? 1;
-  // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a busy broker
-  // answers for a moment after creating the topic: wait for the leaders here instead.
-  await admin.createTopics({
-    waitForLeaders: false,
-    topics: [
-      {
-        topic,
-        numPartitions: partitions,
-        replicationFactor: options.replicationFactor ?? 1,
-        configEntries: options.configEntries,
-      },
-    ],
-  });
-  await waitUntil(`leaders for all ${partitions} partitions of ${topic}`, async () => {
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    const found = metadata.topics[0]?.partitions ?? [];
-    return found.length === partitions && found.every((p) => p.leader >= 0);
-  });
-  return topic;
-}
-
 /** Collects every message a consumer sees on a topic, from the beginning. */
 export async function collectMessages(
   kafka: Kafka,

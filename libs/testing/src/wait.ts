@@ -7,16 +7,19 @@ export function uniqueName(prefix: string): string {
 
 /**
  * Polls until `check` returns a value other than undefined/false. Tests wait for facts
- * (a message arrived, a group joined) with this, never with fixed sleeps.
+ * (a message arrived, a group joined) with this, never with fixed sleeps. An error thrown by
+ * `check` is retried like a false; `signal` ends the wait at once with its reason (a process
+ * the wait depends on died: no point polling until the timeout).
  */
 export async function waitUntil<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 30_000, intervalMs = 50 }: { timeoutMs?: number; intervalMs?: number } = {},
+  { timeoutMs = 30_000, intervalMs = 50, signal }: { timeoutMs?: number; intervalMs?: number; signal?: AbortSignal } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       const value = await check();
       if (value !== undefined && value !== false) return value as T;

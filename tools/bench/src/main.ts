@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
+import { stopSpawnedProcesses } from './processes/spawn';
 import { suites } from './suites';
 
 export const resultsDir = resolve(__dirname, '..', '..', '..', 'bench', 'results');
@@ -23,15 +24,20 @@ export interface BenchSuite {
   run(args: string[], progress: (line: string) => void): Promise<BenchMeasurement>;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs one suite; the exit code. Whatever the suite spawned and left running is stopped here,
+ * also when it failed. The caller exits with the code at once (bin/bench.js): a failed suite
+ * may leave kafkajs clients, timers or sockets behind, and waiting for them to end on their
+ * own is how a failed bench used to hang instead of exiting.
+ */
+export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const suite = suites.find((s) => s.name === name);
   if (!suite) {
     process.stdout.write(
       `usage: npm run bench -- <suite>\n\nsuites:\n${suites.map((s) => `  ${s.name.padEnd(16)} ${s.description}`).join('\n')}\n`,
     );
-    process.exitCode = name ? 2 : 0;
-    return;
+    return name ? 2 : 0;
   }
   const progress = (line: string) => process.stdout.write(`[bench ${suite.name}] ${line}\n`);
   try {
@@ -47,8 +53,12 @@ export async function main(argv: string[]): Promise<void> {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     progress(`ratios: ${JSON.stringify(result.ratios)}`);
     progress(`wrote ${file}`);
+    return 0;
   } catch (error) {
     process.stderr.write(`[bench ${suite.name}] failed: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
+    return 1;
+  } finally {
+    const stopped = await stopSpawnedProcesses();
+    if (stopped > 0) progress(`stopped ${stopped} process(es) the suite left running`);
   }
 }

@@ -1,6 +1,6 @@
 import { NonRetriableError } from '@lading/errors';
-import { createFailureRouter, deadLetterTopicOf, Headers, headerText } from '@lading/messaging';
-import { collectMessages, createTestTopic, testKafka, waitForMessages } from '@lading/testing';
+import { createFailureRouter, createTopicsServed, deadLetterTopicOf, Headers, headerText, messagingTesting } from '@lading/messaging';
+import { collectMessages, testKafka, waitForMessages } from '@lading/testing';
 import { dlqCommands, parseDlqArgs } from '../src/commands/dlq';
 
 jest.setTimeout(60_000);
@@ -20,8 +20,8 @@ describe('lading dlq', () => {
     const kafka = testKafka();
     const admin = kafka.admin();
     await admin.connect();
-    const topic = await createTestTopic(admin, { prefix: 'cli-scans' });
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: deadLetterTopicOf(topic), numPartitions: 1 }] });
+    const topic = await messagingTesting.createTestTopic(admin, { prefix: 'cli-scans' });
+    await createTopicsServed(admin, [{ topic: deadLetterTopicOf(topic), numPartitions: 1 }]);
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     const router = createFailureRouter(producer);

@@ -1,2 +1,3 @@
 export * from './registry-serde';
 export * from './shipment-scanned';
+export * from './topics';

@@ -1,4 +1,5 @@
 import { AppendResult, createEventStore, createOutboxRelay, EventStore, migrateEventStore, silentLogger, StoredEvent } from '@lading/event-store';
+import { createTopicsServed } from '@lading/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -59,8 +60,8 @@ export const eventStoreSuite: BenchSuite = {
     const admin = kafka.admin();
     await admin.connect();
     const topic = `bench-event-store-${randomBytes(4).toString('hex')}`;
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
     try {
+      await createTopicsServed(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
       // An event store is measured with a history behind it, as in production: 50k events on
       // 50k streams with their inbox rows, and planner statistics (autovacuum would take a
       // minute to gather them; prepared statements are planned from them).
@@ -225,7 +226,7 @@ export const eventStoreSuite: BenchSuite = {
       };
     } finally {
       await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
       for (const dropped of [schema, ...relaySchemaNames]) await pool.query(`drop schema if exists "${dropped}" cascade`).catch(() => undefined);
       await pool.end();
     }

@@ -12,6 +12,7 @@ import {
   createJsonLogger,
   createKafkaClient,
   createMessagingMetrics,
+  createTopicsServed,
   KafkaTransport,
   MessageController,
   messagingTesting,
@@ -195,9 +196,9 @@ export const messagingSuite: BenchSuite = {
     await admin.connect();
     const topic = uniqueName('bench-messaging');
     const perfTopic = `${topic}-perftool`;
-    await admin.createTopics({ waitForLeaders: true, topics: [topic, perfTopic].map((t) => ({ topic: t, numPartitions: PARTITIONS, replicationFactor: 1 })) });
     const created = [topic, perfTopic, `${topic}.dlq`];
     try {
+      await createTopicsServed(admin, [topic, perfTopic].map((t) => ({ topic: t, numPartitions: PARTITIONS, replicationFactor: 1 })));
       const serde = messagingTesting.createRegistrySerde({ host: schemaRegistryUrl });
       await serde.register(topic, messagingTesting.shipmentScannedSchema);
       const sample = await serde.encode(topic, messagingTesting.shipmentScannedType, messagingTesting.shipmentScanned());
@@ -313,7 +314,7 @@ export const messagingSuite: BenchSuite = {
       };
     } finally {
       await admin.deleteTopics({ topics: created }).catch(() => undefined);
-      await admin.disconnect();
+      await admin.disconnect().catch(() => undefined);
     }
   },
 };

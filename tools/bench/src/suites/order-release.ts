@@ -1,18 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { Kafka, logLevel, type Consumer, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
-import { keyOf, schemaVersions, type EventMeta, type InventoryLevelChanged, type OrderPlaced, type RecordTypeName, type WarehouseStatusChanged } from '@lading/contracts';
-import { childTraceparent, createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, metaHeaders, retryTopicOf } from '@lading/messaging';
-import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
+import { keyOf } from '@lading/contracts';
+import { createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, retryTopicOf } from '@lading/messaging';
+import { createAvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
+import { topicCatalog } from '@lading/contracts';
 import { orderReleaseService } from '@lading/order-release-app';
 import { createRecordNaming, loadServiceConfig, type ServiceConfig } from '@lading/service-kit';
-import { topicCatalog } from '@lading/contracts';
+
+/** The topics order-release consumes (the catalog names it among their consumers). */
+const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
+const naming = createRecordNaming({ namespace: orderReleaseService.eventIdNamespace, sourceSystem: orderReleaseService.sourceSystem });
 import type { BenchMeasurement, BenchSuite } from '../main';
-import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu, type CpuUse } from '../cpu-accounting';
+import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu } from '../cpu-accounting';
+import { freePort, spawnProcess, type SpawnedProcess } from '../processes/spawn';
+import { measureKafkaFloor, measureRaw } from './order-release/baselines';
+import { brokers, databaseUrl, PARTITIONS, registryUrl, round, sleep } from './order-release/common';
+import { sampleConnections, type ConnectionSampler } from './order-release/connections';
+import { arrivals, arrive, follow, latencyOf, produceAll, producePaced, settle, type Sent } from './order-release/traffic';
+import { CUSTOMERS, encodeOrders, siteStatus, SITES, SKUS, stockLevel, type World } from './order-release/world';
 
 /*
  * order-release: orders/s released end to end (OrderPlaced produced on erp.orders.v1 →
@@ -24,146 +30,25 @@ import { classifyLadingProcesses, cpuUse, describeCpuUse, processCpuMs, readCpu,
  * open site, no credit hold), so each yields exactly one ReleaseOrderToWarehouse.
  */
 
-const PARTITIONS = 12;
-const SKUS = 20;
-const SITES = 4;
-const CUSTOMERS = 50;
-const CHUNK = 500;
-
-/** The topics order-release consumes (the catalog names it among their consumers). */
-const ORDER_RELEASE_TOPICS = topicCatalog.filter((t) => t.consumedBy.includes('order-release')).map((t) => t.name);
-const naming = createRecordNaming({ namespace: orderReleaseService.eventIdNamespace, sourceSystem: orderReleaseService.sourceSystem });
-const databaseUrl = () => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/lading';
-const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const registryUrl = () => process.env.SCHEMA_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
-
 function flag(args: string[], name: string, fallback: number): number {
   const at = args.indexOf(`--${name}`);
   return at >= 0 ? Number(args[at + 1]) : fallback;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 const share = (before: number | undefined, after: number | undefined, wallMs: number) => (before === undefined || after === undefined ? undefined : (after - before) / wallMs);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function meta(recordType: RecordTypeName, tenantId: string, correlationId: string, sourceSystem: 'ERP' | 'WMS'): EventMeta {
-  return { eventId: randomUUID(), tenantId, correlationId, causationId: null, occurredAt: Date.now(), recordedAt: null, sourceSystem, schemaVersion: schemaVersions[recordType] };
-}
-
-interface World {
-  tenantId: string;
-  sites: string[];
-  skus: string[];
-}
-
-/** A two-line order an ERP would send, always releasable in the seeded world. */
-function orderPlaced(world: World, orderId: string, i: number): OrderPlaced {
-  const sku = (k: number) => world.skus[(i * 7 + k * 3) % world.skus.length];
-  return {
-    meta: meta('lading.erp.OrderPlaced', world.tenantId, orderId, 'ERP'),
-    orderId,
-    customerId: `CUST-${String(i % CUSTOMERS).padStart(4, '0')}`,
-    siteId: world.sites[i % world.sites.length],
-    lines: [
-      { lineNumber: 1, sku: sku(0), quantity: { value: 2, unit: 'EACH' }, unitPrice: null },
-      { lineNumber: 2, sku: sku(1), quantity: { value: 1, unit: 'EACH' }, unitPrice: null },
-    ],
-    shipTo: { name: 'Harbour Supplies GmbH', line1: 'Kaistraße 12', line2: null, city: 'Hamburg', region: null, postalCode: '20457', countryCode: 'DE' },
-    promisedDeliveryAt: Date.parse('2027-06-30T23:59:59.999Z'),
-    orderTotal: null,
-    fulfilmentPolicy: 'SHIP_COMPLETE',
-  };
-}
-
-function siteStatus(world: World, siteId: string): WarehouseStatusChanged {
-  // opens at 0 and cut-off 0: open around the clock (order-release.mapper siteStatusFrom)
-  return {
-    meta: meta('lading.wms.WarehouseStatusChanged', world.tenantId, siteId, 'WMS'),
-    siteId,
-    status: 'OPEN',
-    cutOffLocalTime: 0,
-    releaseWindowOpensAt: 0,
-    timeZone: 'UTC',
-    dailyOrderCapacity: 10_000_000,
-    ordersReleasedToday: 0,
-  };
-}
-
-function stockLevel(world: World, siteId: string, sku: string): InventoryLevelChanged {
-  return {
-    meta: meta('lading.wms.InventoryLevelChanged', world.tenantId, `${sku}@${siteId}`, 'WMS'),
-    sku,
-    siteId,
-    onHand: { value: 10_000_000, unit: 'EACH' },
-    allocated: { value: 0, unit: 'EACH' },
-    changeReason: 'CYCLE_COUNT',
-  };
-}
-
-/** A TCP port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-interface SpawnedProcess {
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** A TypeScript entry of this repo in a process of its own (through swc, as `npm start` runs services), ready when `ready` says so. */
-async function spawnProcess(what: string, entry: string, env: Record<string, string>, ready: (output: string) => Promise<boolean> | boolean, extraArgs: string[] = []): Promise<SpawnedProcess> {
-  const root = resolve(__dirname, '../../../..');
-  const child = spawn(process.execPath, [...extraArgs, '-r', '@swc-node/register', resolve(root, entry)], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    if (output.length < 10_000) output += chunk.toString();
-  });
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  await waitUntil(
-    `${what} (its own process) ready`,
-    async () => {
-      if (exited) throw new Error(`${what} exited with ${child.exitCode} before it was ready`);
-      return ready(output);
-    },
-    { timeoutMs: 120_000, intervalMs: 250 },
-  );
-  return {
-    child,
-    stop: () =>
-      new Promise<void>((resolveStop) => {
-        if (exited) return resolveStop();
-        child.once('exit', () => resolveStop());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /**
  * order-release as it is deployed: its own process (`apps/order-release/src/main.ts`, as `npm
  * start` runs it), configured by environment. The bench process plays the ERP and the WMS.
  */
-function spawnOrderRelease(env: Record<string, string>, port: number): Promise<SpawnedProcess> {
+function spawnOrderRelease(env: Record<string, string>, port: number, failed: AbortController): Promise<SpawnedProcess> {
   // BENCH_CPU_PROFILE: the app writes a profile of its whole run there when it stops
   const profiling = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const extra = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), [...extra, ...profiling]);
+  return spawnProcess('order-release', 'apps/order-release/src/main.ts', env, () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false), {
+    nodeArgs: [...extra, ...profiling],
+    failed,
+  });
 }
 
 /**
@@ -193,226 +78,6 @@ async function startCpuProfile(): Promise<{ stop(name: string): Promise<string> 
   };
 }
 
-interface Sent {
-  at: Map<string, number>;
-}
-
-/**
- * Consumes `topic` with a group of its own, from its current end when `atEnd` (a shared topic
- * with older data), else from the beginning (a fresh topic); `onMessage` sees every message.
- */
-async function follow(kafka: Kafka, topic: string, atEnd: boolean, onMessage: (message: Message & { value: Buffer | null }) => Promise<void> | void): Promise<Consumer> {
-  const groupId = uniqueName('bench-or-watch');
-  if (atEnd) {
-    const admin = kafka.admin();
-    await admin.connect();
-    await startGroupAtEnd(admin, groupId, [topic]);
-    await admin.disconnect();
-  }
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: !atEnd });
-  await consumer.run({
-    partitionsConsumedConcurrently: PARTITIONS,
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) await onMessage(message as Message & { value: Buffer | null });
-    },
-  });
-  await waitUntil(`watcher on ${topic} joined`, async () => (await consumer.describeGroup()).state === 'Stable', { timeoutMs: 60_000, intervalMs: 200 });
-  return consumer;
-}
-
-/** Produces `messages` in chunks of CHUNK, acks=all, stamping each key's send time. */
-async function produceAll(producer: Producer, topic: string, messages: Message[], sent: Sent): Promise<void> {
-  for (let i = 0; i < messages.length; i += CHUNK) {
-    const chunk = messages.slice(i, i + CHUNK);
-    const now = Date.now();
-    for (const m of chunk) sent.at.set(String(m.key), now);
-    await producer.send({ topic, acks: -1, messages: chunk });
-  }
-}
-
-/** Produces `messages` at `rate`/s in 10 ms ticks, acks=all, without waiting for one send before the next. */
-async function producePaced(producer: Producer, topic: string, messages: Message[], rate: number, sent: Sent): Promise<void> {
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  const pending: Promise<unknown>[] = [];
-  const start = Date.now();
-  let published = 0;
-  while (published < messages.length) {
-    const due = Math.min(messages.length, Math.floor(((Date.now() - start) / tickMs + 1) * perTick));
-    if (due > published) {
-      const chunk = messages.slice(published, due);
-      const now = Date.now();
-      for (const m of chunk) sent.at.set(String(m.key), now);
-      pending.push(producer.send({ topic, acks: -1, messages: chunk }));
-      published = due;
-    }
-    await sleep(tickMs);
-  }
-  await Promise.all(pending);
-}
-
-/**
- * Every record seen on the watched topic for a key we sent, with its eventId and arrival time.
- * Other order-release instances on the shared topics (other people's tests) see our seeded
- * stock and sites too and may release our orders as well: only records `isOurs` (eventIds our
- * app's event store relayed) count, the rest are reported as foreign.
- */
-interface Arrivals {
-  byKey: Map<string, { id: string; at: number }[]>;
-}
-
-const arrivals = (): Arrivals => ({ byKey: new Map() });
-
-function arrive(into: Arrivals, key: string, id: string, sent: Sent): void {
-  if (!sent.at.has(key)) return;
-  const list = into.byKey.get(key) ?? [];
-  list.push({ id, at: Date.now() });
-  into.byKey.set(key, list);
-}
-
-interface Settled {
-  received: number;
-  latencies: number[];
-  last: number;
-  duplicates: number;
-  foreign: number;
-}
-
-function settle(into: Arrivals, keys: readonly string[], sent: Sent, isOurs: (id: string) => boolean): Settled {
-  const result: Settled = { received: 0, latencies: [], last: 0, duplicates: 0, foreign: 0 };
-  for (const key of keys) {
-    const list = into.byKey.get(key) ?? [];
-    const ours = list.filter((a) => isOurs(a.id));
-    result.foreign += list.length - ours.length;
-    if (ours.length === 0) continue;
-    result.duplicates += ours.length - 1;
-    result.received++;
-    result.last = Math.max(result.last, ours[0].at);
-    result.latencies.push(ours[0].at - sent.at.get(key)!);
-  }
-  return result;
-}
-
-function latencyOf(settled: Settled) {
-  const sorted = [...settled.latencies].sort((x, y) => x - y);
-  return { samples: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] ?? NaN };
-}
-
-async function measureRaw(kafka: Kafka, producer: Producer, topic: string, recordBytes: number, throughputN: number, latencyN: number, progress: (line: string) => void) {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }] });
-  let consumer: Consumer | undefined;
-  try {
-    const sent: Sent = { at: new Map() };
-    const current = arrivals();
-    consumer = await follow(kafka, topic, false, (m) => arrive(current, String(m.key), String(m.key), sent));
-    const payload = (i: number) => Buffer.alloc(recordBytes, i % 251);
-    const batch = (prefix: string, n: number): Message[] => Array.from({ length: n }, (_, i) => ({ key: `${prefix}-${i}`, value: payload(i) }));
-    const all = () => true;
-
-    const throughput = batch('T', throughputN);
-    const classify = classifyLadingProcesses(new Map());
-    const cpuBefore = readCpu(classify);
-    const t0 = Date.now();
-    await produceAll(producer, topic, throughput, sent);
-    const keys = throughput.map((m) => String(m.key));
-    const done = await waitUntil('raw: every record consumed', () => {
-      const settled = settle(current, keys, sent, all);
-      return settled.received >= throughputN && settled;
-    }, { timeoutMs: 120_000 });
-    const rate = (throughputN / (done.last - t0)) * 1000;
-    const cpu = cpuUse(cpuBefore, readCpu(classify), throughputN);
-    progress(`raw kafkajs produce→consume: ${round(rate)} events/s (${throughputN} records, ${done.duplicates} duplicates)`);
-    progress(`  raw ${describeCpuUse(cpu, 'record')}`);
-
-    const paced = Math.max(50, Math.round(rate / 2));
-    const pacedBatch = batch('L', latencyN);
-    await producePaced(producer, topic, pacedBatch, paced, sent);
-    const pacedKeys = pacedBatch.map((m) => String(m.key));
-    const pacedDone = await waitUntil('raw: every paced record consumed', () => {
-      const settled = settle(current, pacedKeys, sent, all);
-      return settled.received >= latencyN && settled;
-    }, { timeoutMs: 120_000 });
-    const latency = latencyOf(pacedDone);
-    progress(`raw kafkajs latency at ${paced}/s: p50 ${latency.p50} ms, p99 ${latency.p99} ms (max ${latency.max})`);
-    return { rate, paced, latency, cpu };
-  } finally {
-    await consumer?.disconnect().catch(() => undefined);
-    await admin.disconnect();
-  }
-}
-
-/**
- * The floor under the pipeline: its Kafka work alone. A forwarder process (no decoding, no
- * database) consumes each record and produces two of the same size (order-release consumes one
- * OrderPlaced and publishes OrderReleased and ReleaseOrderToWarehouse); this process produces
- * and watches, as for the pipeline. Timed from the first record produced to the last copy consumed.
- */
-async function measureKafkaFloor(kafka: Kafka, producer: Producer, [inbound, outbound]: [string, string], recordBytes: number, n: number, progress: (line: string) => void): Promise<{ rate: number; cpu: CpuUse | undefined }> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [inbound, outbound].map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
-  });
-  let forwarder: SpawnedProcess | undefined;
-  let watcher: Consumer | undefined;
-  try {
-    forwarder = await spawnProcess(
-      'kafka forwarder',
-      'tools/bench/src/processes/kafka-forwarder.ts',
-      { FORWARD_FROM: inbound, FORWARD_TO: outbound, FORWARD_COPIES: '2', FORWARD_GROUP: uniqueName('bench-or-floor'), KAFKA_BROKERS: brokers().join(',') },
-      (output) => output.includes('ready'),
-    );
-    const sent: Sent = { at: new Map() };
-    const current = arrivals();
-    // the second copy stands for ReleaseOrderToWarehouse
-    watcher = await follow(kafka, outbound, false, (m) => {
-      if (String(m.headers?.copy) === '1') arrive(current, String(m.key), String(m.key), sent);
-    });
-    const records: Message[] = Array.from({ length: n }, (_, i) => ({ key: `F-${i}`, value: Buffer.alloc(recordBytes, i % 251) }));
-    const classify = classifyLadingProcesses(new Map([[forwarder.child.pid!, 'forwarder']]));
-    const cpuBefore = readCpu(classify);
-    const t0 = Date.now();
-    await produceAll(producer, inbound, records, sent);
-    const keys = records.map((m) => String(m.key));
-    const done = await waitUntil('floor: every forwarded record consumed', () => {
-      const settled = settle(current, keys, sent, () => true);
-      return settled.received >= n && settled;
-    }, { timeoutMs: 300_000 });
-    const rate = (n / (done.last - t0)) * 1000;
-    const cpu = cpuUse(cpuBefore, readCpu(classify), n);
-    progress(`Kafka floor (consume 1 → produce 2 → consume, no decode, no database, forwarder in its own process): ${round(rate)} records/s`);
-    progress(`  floor ${describeCpuUse(cpu, 'record')}`);
-    return { rate, cpu };
-  } finally {
-    await watcher?.disconnect().catch(() => undefined);
-    await forwarder?.stop().catch(() => undefined);
-    // the topics are deleted at the end of the suite: the shared producer still knows them
-    await admin.disconnect();
-  }
-}
-
-async function encodeOrders(serde: AvroSerde, world: World, prefix: string, n: number): Promise<{ messages: Message[]; ids: string[] }> {
-  const messages: Message[] = [];
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const orderId = `${prefix}-SO-${String(i).padStart(6, '0')}`;
-    const value = orderPlaced(world, orderId, i);
-    ids.push(orderId);
-    messages.push({
-      key: keyOf('erp.orders.v1', value),
-      value: await serde.encode('erp.orders.v1', 'lading.erp.OrderPlaced', value),
-      // the headers the Lading producer (an ERP adapter) puts on every record
-      headers: metaHeaders('lading.erp.OrderPlaced', value.meta, childTraceparent()),
-    });
-  }
-  return { messages, ids };
-}
-
 export const orderReleaseSuite: BenchSuite = {
   name: 'order-release',
   description: 'orders/s and p50/p99 OrderPlaced → ReleaseOrderToWarehouse through the real app vs raw kafkajs produce→consume',
@@ -436,7 +101,10 @@ export const orderReleaseSuite: BenchSuite = {
     const db = new Client({ connectionString: databaseUrl() });
     await db.connect();
     const apps: SpawnedProcess[] = [];
+    // an app instance exiting on its own ends every wait of the run at once
+    const failed = new AbortController();
     let watcher: Consumer | undefined;
+    let sampler: ConnectionSampler | undefined;
     const groupId = `order-release-${run}`;
     const rawTopic = `bench-order-release-raw-${run}`;
     const floorTopics: [string, string] = [`bench-order-release-floor-in-${run}`, `bench-order-release-floor-out-${run}`];
@@ -453,8 +121,7 @@ export const orderReleaseSuite: BenchSuite = {
       // (b) the real app, isolated: its own group (committed at the topics' end), schemas, port
       const admin = plainKafka.admin();
       await admin.connect();
-      await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS);
-      await admin.disconnect();
+      await startGroupAtEnd(admin, groupId, ORDER_RELEASE_TOPICS).finally(() => admin.disconnect());
       const instances = flag(args, 'instances', 1);
       const appEnvFor = (instance: number, port: number): Record<string, string> => ({
         KAFKA_BROKERS: brokers().join(','),
@@ -473,7 +140,7 @@ export const orderReleaseSuite: BenchSuite = {
       // one after another: each joins the group and takes its share of the partitions
       for (let instance = 1; instance <= instances; instance++) {
         const port = await freePort();
-        apps.push(await spawnOrderRelease(appEnvFor(instance, port), port));
+        apps.push(await spawnOrderRelease(appEnvFor(instance, port), port, failed));
       }
       progress(
         `order-release started: ${instances} instance(s), each its own process (group ${groupId}, unit of work ${config.unitOfWorkSize}, group commit ${config.groupCommitSize}, pool ${config.databasePoolSize})`,
@@ -486,11 +153,12 @@ export const orderReleaseSuite: BenchSuite = {
       // seed the WMS view: every site open around the clock, plenty of every SKU everywhere
       const seeder = createEventProducer({ kafka, serde, keyOf });
       await seeder.connect();
-      await seeder.publishAll([
-        ...world.sites.map((siteId) => ({ topic: 'wms.sites.v1', recordType: 'lading.wms.WarehouseStatusChanged', value: siteStatus(world, siteId) })),
-        ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v2', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
-      ]);
-      await seeder.disconnect();
+      await seeder
+        .publishAll([
+          ...world.sites.map((siteId) => ({ topic: 'wms.sites.v1', recordType: 'lading.wms.WarehouseStatusChanged', value: siteStatus(world, siteId) })),
+          ...world.sites.flatMap((siteId) => world.skus.map((sku) => ({ topic: 'wms.inventory.v2', recordType: 'lading.wms.InventoryLevelChanged', value: stockLevel(world, siteId, sku) }))),
+        ])
+        .finally(() => seeder.disconnect());
       const orr = `"${schema('orr')}"`;
       await waitUntil(
         'order-release applied the seeded sites and stock',
@@ -499,7 +167,7 @@ export const orderReleaseSuite: BenchSuite = {
           const stock = await db.query(`select count(*)::int as n from ${orr}.stock_levels where tenant_id = $1`, [world.tenantId]);
           return sites.rows[0].n === SITES && stock.rows[0].n === SITES * SKUS;
         },
-        { timeoutMs: 120_000, intervalMs: 250 },
+        { timeoutMs: 120_000, intervalMs: 250, signal: failed.signal },
       );
       progress(`seeded ${SITES} sites and ${SITES * SKUS} stock levels for tenant ${world.tenantId}`);
 
@@ -512,7 +180,7 @@ export const orderReleaseSuite: BenchSuite = {
         const orderId = m.key?.toString();
         if (!orderId?.startsWith(run) || headerText(m.headers, Headers.recordType) !== 'lading.commands.ReleaseOrderToWarehouse') return;
         arrive(current, orderId, headerText(m.headers, Headers.eventId) ?? '', sent);
-      });
+      }, failed.signal);
       // the eventIds our app relayed: its stored ReleaseOrderToWarehouse events, as the mapper names them on Kafka
       const ourReleases = new Set<string>();
       const refreshOurs = async () => {
@@ -528,30 +196,9 @@ export const orderReleaseSuite: BenchSuite = {
           await refreshOurs();
           const result = settle(current, ids, sent, isOurs);
           return result.received >= ids.length && result;
-        }, { timeoutMs: 600_000, intervalMs: 500 });
+        }, { timeoutMs: 600_000, intervalMs: 500, signal: failed.signal });
 
-      // How many of the app's PostgreSQL connections work at once while it drains the backlog:
-      // the concurrency the pipeline really gets, whatever its pool size.
-      const activeSamples: number[] = [];
-      const busyWith = new Map<string, number>();
-      const sampler = new Client({ connectionString: databaseUrl() });
-      await sampler.connect();
-      let sampling = true;
-      const sampleLoop = (async () => {
-        while (sampling) {
-          const r = await sampler.query(
-            `select state, coalesce(wait_event_type || ':' || wait_event, '-') as wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 70) as query
-               from pg_stat_activity where application_name = any($1::text[]) and state <> 'idle'`,
-            [apps.map((_, i) => `order-release ${run}-${i + 1}`)],
-          );
-          activeSamples.push(r.rows.length);
-          for (const row of r.rows as { state: string; wait: string; query: string }[]) {
-            const what = `${row.state} | ${row.wait} | ${row.query}`;
-            busyWith.set(what, (busyWith.get(what) ?? 0) + 1);
-          }
-          await sleep(100);
-        }
-      })();
+      sampler = await sampleConnections(apps.map((_, i) => `order-release ${run}-${i + 1}`));
 
       const throughputOrders = await encodeOrders(serde, world, `${run}-T`, throughputN);
       const profiler = await startCpuProfile();
@@ -573,17 +220,8 @@ export const orderReleaseSuite: BenchSuite = {
       progress(`pipeline OrderPlaced→ReleaseOrderToWarehouse: ${round(pipelineRate, 1)} orders/s (${throughputN} orders, produced in ${producedIn} ms, ${done.duplicates} duplicates, ${done.foreign} releases of ours by other instances ignored, app processes busy ${appBusy === undefined ? '?' : round(appBusy * 100)}%, bench process busy ${round(busy * 100)}%)`);
       progress(`  pipeline ${describeCpuUse(pipelineCpu, 'order')}`);
       const throughputLatency = latencyOf(done);
-      sampling = false;
-      await sampleLoop;
-      await sampler.end();
-      const activeConnections = {
-        samples: activeSamples.length,
-        mean: round(activeSamples.reduce((a, b) => a + b, 0) / Math.max(1, activeSamples.length), 2),
-        max: Math.max(0, ...activeSamples),
-        share_with_more_than_one: round(activeSamples.filter((n) => n > 1).length / Math.max(1, activeSamples.length), 3),
-        /** connection-samples by `state | wait event | query`, the most frequent first */
-        top: Object.fromEntries([...busyWith.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8)),
-      };
+      const activeConnections = await sampler.stop();
+      sampler = undefined;
       progress(`app PostgreSQL connections not idle while draining: mean ${activeConnections.mean}, max ${activeConnections.max}, >1 in ${round(activeConnections.share_with_more_than_one * 100, 1)}% of ${activeConnections.samples} samples`);
       for (const [what, n] of Object.entries(activeConnections.top)) progress(`  ${String(n).padStart(5)}  ${what}`);
 
@@ -668,6 +306,7 @@ export const orderReleaseSuite: BenchSuite = {
         },
       };
     } finally {
+      await sampler?.stop().catch(() => undefined);
       await watcher?.disconnect().catch(() => undefined);
       await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
       await producer.disconnect().catch(() => undefined);
