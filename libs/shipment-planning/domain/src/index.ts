@@ -4,3 +4,8 @@ export * from './rate-card/rate-card-document';
 export * from './rate-card/validate-rate-card';
 export * from './rate-card/rate-card';
 export * from './rate-card/rate-card.decide';
+export * from './freight-options/freight-request';
+export * from './freight-options/pricing';
+export * from './freight-options/delivery-dates';
+export * from './freight-options/freight-options';
+export * from './freight-options/choose-option';
