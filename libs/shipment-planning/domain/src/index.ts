@@ -9,3 +9,8 @@ export * from './freight-options/pricing';
 export * from './freight-options/delivery-dates';
 export * from './freight-options/freight-options';
 export * from './freight-options/choose-option';
+export * from './shipment/shipment-messages';
+export * from './shipment/shipment-exceptions';
+export * from './shipment/shipment-commands';
+export * from './shipment/shipment';
+export * from './shipment/shipment.decide';
