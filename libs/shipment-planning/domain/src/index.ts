@@ -1,5 +1,6 @@
 export * from './field-problem';
-export * from './money/money';
+// Money: decimal strings with a currency; the decimal.js constructor itself stays internal.
+export { addMoney, compareMoney, CurrencyMismatchError, isCurrencyCode, isDecimalString, minorUnits, money, subtractMoney, sumMoney, type Money } from './money/money';
 export * from './rate-card/rate-card-document';
 export * from './rate-card/validate-rate-card';
 export * from './rate-card/rate-card';
