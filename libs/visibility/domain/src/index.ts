@@ -12,4 +12,8 @@ export * from './tracking/shipment-tracking.decide';
 export * from './eta/eta';
 export * from './exceptions/exception-conditions';
 export * from './exceptions/silence';
+export * from './exceptions/exception-lifecycle';
+export * from './exceptions/exception-lifecycle.decide';
 export * from './notifications/notifications';
+export * from './reactions';
+export * from './public-events';
