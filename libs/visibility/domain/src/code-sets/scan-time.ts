@@ -14,9 +14,11 @@ export type ScanTime = { kind: 'INSTANT'; at: string } | { kind: 'LOCAL'; localD
 /**
  * Why a scan time could not be placed on the time line. NO_TIME_ZONE and UNKNOWN_TIME_ZONE are
  * the "unzoned" problem: a local time whose zone nobody knows. It is kept as a problem, never
- * guessed (UTC or the shipper's zone would both be wrong by hours).
+ * guessed (UTC or the shipper's zone would both be wrong by hours). IN_THE_FUTURE: the time
+ * resolved to later than Lading received the scan (beyond clock skew): a wrong zone or time
+ * code, which must not push the silence alarm or the status ahead.
  */
-export type TimeProblem = 'NO_TIME_ZONE' | 'UNKNOWN_TIME_ZONE' | 'UNKNOWN_TIME_CODE' | 'INVALID_TIME';
+export type TimeProblem = 'NO_TIME_ZONE' | 'UNKNOWN_TIME_ZONE' | 'UNKNOWN_TIME_CODE' | 'INVALID_TIME' | 'IN_THE_FUTURE';
 
 /** How an instant was obtained, for audit. */
 export type TimeBasis = 'INSTANT' | 'FIXED_OFFSET' | 'TIME_CODE_ZONE' | 'LOCATION_ZONE';

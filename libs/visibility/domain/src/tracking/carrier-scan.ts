@@ -1,6 +1,6 @@
 import type { CodeMapping } from '../code-sets/code-set';
 import { mapScanCodes } from '../code-sets/registry';
-import { rawScanTime, resolveScanTime, type ScanTime, type TimeBasis, type TimeProblem } from '../code-sets/scan-time';
+import { rawScanTime, resolveScanTime, type ResolvedTime, type ScanTime, type TimeBasis, type TimeProblem } from '../code-sets/scan-time';
 import type { ScanLocation } from './shipment-tracking.events';
 
 /** A carrier scan as the TMS reported it (`CarrierTrackingEvent`), mapped by the app 1:1. */
@@ -36,6 +36,9 @@ export interface InterpretedScan {
 
 const upper = (value: string | undefined): string => value?.trim().toUpperCase() ?? '';
 
+/** How far ahead of Lading's clock a carrier event time may be before it is taken for a wrong zone. */
+export const MAX_CLOCK_SKEW_MS = 60 * 60_000;
+
 /**
  * A scan's identity: what the carrier said, about which package, when and where (as sent, not as
  * resolved, so a re-delivery that now carries the location's zone is still the same scan). The
@@ -49,16 +52,21 @@ export function scanIdOf(scan: CarrierScan): string {
 
 /**
  * Maps the codes and places the scan in time. For a status whose time is an estimate (X12 AG,
- * X2), the event time is when the message was sent and the status time is the estimate.
- * `timeProblem` names the first time that could not be resolved (the status time, then the estimate).
+ * X2), the event time is when the message was sent and the status time is the estimate. An event
+ * time more than {@link MAX_CLOCK_SKEW_MS} after `ingestedAt` is not placed (IN_THE_FUTURE).
+ * `timeProblem` names the first time that could not be resolved (the event time, then the estimate).
  */
-export function interpretScan(scan: CarrierScan): InterpretedScan {
+export function interpretScan(scan: CarrierScan, ingestedAt: Date): InterpretedScan {
   const mapping = mapScanCodes(scan.codeSet, scan.statusCode, scan.reasonCode);
   const zone = scan.location?.timeZone;
   const statusTime = resolveScanTime(scan.time, zone);
-  const eventTime = mapping.statusTimeIsEstimate ? resolveScanTime({ kind: 'INSTANT', at: scan.reportedAt }) : statusTime;
+  const resolvedEventTime = mapping.statusTimeIsEstimate ? resolveScanTime({ kind: 'INSTANT', at: scan.reportedAt }) : statusTime;
+  const eventTime: ResolvedTime =
+    resolvedEventTime.ok && Date.parse(resolvedEventTime.at) > ingestedAt.getTime() + MAX_CLOCK_SKEW_MS
+      ? { ok: false, problem: 'IN_THE_FUTURE', message: `event time ${resolvedEventTime.at} is after ingest ${ingestedAt.toISOString()}: wrong zone or time code?` }
+      : resolvedEventTime;
   const estimateTime = mapping.statusTimeIsEstimate ? statusTime : scan.estimatedDelivery ? resolveScanTime(scan.estimatedDelivery, zone) : undefined;
-  const problem = [statusTime, estimateTime].find((resolved) => resolved !== undefined && !resolved.ok);
+  const problem = [eventTime, statusTime, estimateTime].find((resolved) => resolved !== undefined && !resolved.ok);
   return {
     scanId: scanIdOf(scan),
     mapping,

@@ -109,7 +109,7 @@ export function startTracking(command: StartTracking, state: ShipmentTrackingSta
 export function recordCarrierScan(command: RecordCarrierScan, state: ShipmentTrackingState, { now }: DecisionContext): ShipmentTrackingEvent[] {
   const { shipmentId, scan, context } = command.data;
   assertTrackingContext(shipmentId, context);
-  const interpreted = interpretScan(scan);
+  const interpreted = interpretScan(scan, now);
   const { scanId, mapping, eventAt } = interpreted;
   // Exact duplicates are dropped; an unplaced scan delivered again with its zone is placed now.
   const seen = state.scans[scanId];

@@ -157,6 +157,13 @@ describe('shipment tracking: scans', () => {
     expect(state.silenceCheckAt).toBe('2026-01-16T18:45:00.000Z');
   });
 
+  it('given a time that resolves hours after Lading received it (a wrong time code), then it is not placed', () => {
+    // 20:30 ET is 01:30Z on Friday; Lading has it at 21:00Z on Thursday.
+    const events = at(THURSDAY).given(history([THURSDAY, scan(pickedUp)])).when(scan(x12('X4', '2026-01-15T20:30', { timeCode: 'ET' }))).events();
+    expect(events.map((e) => e.type)).toEqual(['ScanRecorded']);
+    expect(ofType(events, 'ScanRecorded')[0].data).toMatchObject({ eventAt: null, statusEffect: 'UNPLACED', timeProblem: { problem: 'IN_THE_FUTURE' } });
+  });
+
   describe('a local time at a location of unknown zone', () => {
     const { timeZone: _zone, ...unzonedNewark } = newark;
     const unzoned = x12('X4', '2026-01-16T06:00', { location: unzonedNewark });
