@@ -3,7 +3,7 @@ import type { MappedException, SourceCode } from '../code-sets/code-set';
 import { isTerminal, showsMovement, type TrackingMilestone } from '../code-sets/milestones';
 import type { EtaEstimate } from '../eta/eta';
 import { notificationKindForException } from '../notifications/notifications';
-import type { ShipmentTrackingState } from '../tracking/shipment-tracking';
+import { episodesByCondition, type ShipmentTrackingState } from '../tracking/shipment-tracking';
 import { requestNotification, type TrackingDecision } from '../tracking/tracking-decision';
 import {
   autoResolutionOf,
@@ -75,7 +75,7 @@ function autoResolutionOfCondition(condition: ExceptionCondition): AutoResolutio
  * delivery again ends a failed attempt.
  */
 export function clearOnMilestone(d: TrackingDecision, milestone: TrackingMilestone, milestoneAt: string): void {
-  for (const condition of Object.keys(d.state.exceptions) as ExceptionCondition[]) {
+  for (const [condition] of episodesByCondition(d.state)) {
     const rule = autoResolutionOfCondition(condition);
     if (rule === 'SERVICE_DESK') continue;
     if (milestone === 'DELIVERED') clearException(d, condition, 'DELIVERED', `delivered at ${milestoneAt}`);

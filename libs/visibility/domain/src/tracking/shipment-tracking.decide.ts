@@ -2,12 +2,12 @@ import { assertNever, type Decider, type DecisionContext } from '@lading/decider
 import { NonRetriableError } from '@lading/errors';
 import type { CodeMapping } from '../code-sets/code-set';
 import { becomesCurrent, isTerminal, type TrackingMilestone } from '../code-sets/milestones';
-import { LADING_CONDITION_CLASSIFICATION, type ExceptionCondition } from '../exceptions/exception-conditions';
+import { LADING_CONDITION_CLASSIFICATION } from '../exceptions/exception-conditions';
 import { clearException, clearOnMilestone, detectException, evaluateLateness, raiseCarrierException } from '../exceptions/episodes';
 import { silenceCheckAtFor, silenceSince } from '../exceptions/silence';
 import { notificationKindForMilestone } from '../notifications/notifications';
 import { interpretScan, type CarrierScan } from './carrier-scan';
-import { evolve, initialState, type ShipmentTrackingState } from './shipment-tracking';
+import { episodesByCondition, evolve, initialState, type ShipmentTrackingState } from './shipment-tracking';
 import type { ScanLocation, ScanRecorded, ShipmentTrackingEvent, StatusEffect, TrackingStarted } from './shipment-tracking.events';
 import { assertTrackingContext, type TrackingContext } from './tracking-context';
 import { finish, requestNotification, syncPromise, TrackingDecision, updateEta } from './tracking-decision';
@@ -216,7 +216,7 @@ export function checkPromise(command: CheckPromise, state: ShipmentTrackingState
 
 export function noteExceptionResolved(command: NoteExceptionResolved, state: ShipmentTrackingState, { now }: DecisionContext): ShipmentTrackingEvent[] {
   const { shipmentId, exceptionId, resolvedBy } = command.data;
-  const entry = (Object.entries(state.exceptions) as [ExceptionCondition, { open?: { exceptionId: string } }][]).find(([, episodes]) => episodes.open?.exceptionId === exceptionId);
+  const entry = episodesByCondition(state).find(([, episodes]) => episodes.open?.exceptionId === exceptionId);
   // Already closed here (Lading cleared it itself, or a redelivery): nothing to do.
   if (!entry) return [];
   return [{ type: 'ExceptionEpisodeEnded', data: { exceptionId, condition: entry[0], shipmentId, resolvedBy, endedAt: now.toISOString() } }];

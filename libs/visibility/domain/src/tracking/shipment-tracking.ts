@@ -74,6 +74,11 @@ export interface ShipmentTrackingState {
   notifications: Readonly<Partial<Record<NotificationKind, { count: number; lastAt: string }>>>;
 }
 
+/** The conditions with their episodes, typed (Object.entries widens keys to string). */
+export function episodesByCondition(state: ShipmentTrackingState): [ExceptionCondition, ConditionEpisodes][] {
+  return Object.entries(state.exceptions) as [ExceptionCondition, ConditionEpisodes][];
+}
+
 export function initialState(): ShipmentTrackingState {
   return { scans: {}, history: [], unplacedScans: 0, unmappedScans: 0, proofOfDelivery: false, exceptions: {}, notifications: {} };
 }
