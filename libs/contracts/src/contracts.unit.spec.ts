@@ -24,10 +24,23 @@ function walkNamed(type: unknown, visit: (named: Json) => void): void {
 }
 
 describe('topic catalog', () => {
-  it('carries every event and command on exactly one topic, and only types that have a schema', () => {
-    const carried = topicCatalog.flatMap((t) => t.recordTypes);
+  it('carries every event and command on exactly one current topic, and only types that have a schema', () => {
+    const carried = topicCatalog.filter((t) => !t.deprecatedBy).flatMap((t) => t.recordTypes);
     expect([...carried].sort()).toEqual([...recordTypeNames].sort());
     expect(new Set(carried).size).toBe(carried.length);
+  });
+
+  it('replaces a topic whose key changes by a new version: the deprecated one names it and carries nothing else', () => {
+    for (const old of topicCatalog.filter((t) => t.deprecatedBy)) {
+      const replacement = topicSpec(old.deprecatedBy!);
+      expect(replacement.recordTypes).toEqual(expect.arrayContaining([...old.recordTypes]));
+      expect(replacement.keyField).not.toBe(old.keyField);
+      expect(topicForRecordType(old.recordTypes[0]).name).toBe(replacement.name);
+    }
+    // two tenants' levels of one SKU at one shared site are two keys on the current inventory topic
+    const level = (tenantId: string) => ({ meta: { tenantId }, sku: 'BOLT-0001', siteId: 'US-NJ1' });
+    expect(keyOf('wms.inventory.v2', level('acme'))).toBe('acme@BOLT-0001@US-NJ1');
+    expect(keyOf('wms.inventory.v2', level('acme'))).not.toBe(keyOf('wms.inventory.v2', level('globex')));
   });
 
   it('gives every topic 12 partitions by default, a producer and consumers', () => {

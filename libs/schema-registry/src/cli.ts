@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
+import { topicCatalog } from '@lading/contracts';
 import { connectionSettings, repoRoot } from '@lading/infra';
 import { codegenDrift, runCodegen } from './codegen/codegen';
 import { describeViolation, LADING_COMPATIBILITY } from './compatibility';
+import { catalogHistory, catalogViolations } from './catalog-compatibility';
 import { checkSchemas, registerSchemas, subjectsFrom } from './registration';
 import { createRegistryAdmin } from './registry-admin';
 import { loadSchemaSet } from './schema-set';
@@ -68,7 +70,16 @@ const commands: Record<string, () => Promise<number>> = {
         ? `schemas:check: ${checks.length} subjects compatible (${LADING_COMPATIBILITY}) with all ${versions} prior versions in the registry and git history`
         : `schemas:check: ${failed.length} of ${checks.length} subjects break ${LADING_COMPATIBILITY}`,
     );
-    return failed.length === 0 ? 0 : 1;
+    // the topic catalog: keys, partitions and cleanup never change, record types and topics are never removed
+    const history = catalogHistory(repoRoot, join(repoRoot, 'docs', 'asyncapi.yaml'));
+    const catalogBreaks = catalogViolations(topicCatalog, history);
+    for (const v of catalogBreaks) out(`✗ topic ${v.topic}: ${v.rule} — ${v.detail} [against ${v.against}]`);
+    out(
+      catalogBreaks.length === 0
+        ? `schemas:check: the topic catalog (${topicCatalog.length} topics) keeps every key, partition count, cleanup policy and record type of its ${history.length} committed versions`
+        : `schemas:check: ${catalogBreaks.length} topic catalog change(s) would break deployed producers or consumers`,
+    );
+    return failed.length === 0 && catalogBreaks.length === 0 ? 0 : 1;
   },
 
   async 'topics:create'() {

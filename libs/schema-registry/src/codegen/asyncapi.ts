@@ -53,6 +53,9 @@ export function generateAsyncApi(set: SchemaSet, catalog: readonly TopicSpec[]):
       title: topic.name,
       description: `Keyed by ${topic.keyDescription} (value field \`${topic.keyField}\`). Produced by ${[topic.producedBy, ...topic.alsoProducedBy].join(', ')}; consumed by ${topic.consumedBy.join(', ')}. Subjects: \`${topic.name}-<record full name>\`.`,
       messages: channelMessages,
+      // what the catalog compatibility gate compares across commits (a key change is a new topic)
+      'x-lading-key-field': topic.keyField,
+      ...(topic.deprecatedBy ? { 'x-lading-deprecated-by': topic.deprecatedBy } : {}),
       bindings: {
         kafka: {
           topic: topic.name,
