@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ladingSitesFor, loadConfig as loadSimulatorConfig } from '@lading/simulator';
 import { readableLogLine } from './log-format';
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -38,11 +39,17 @@ export const devApiKeys =
     .map((tenant) => `${tenant}=dev-key-${tenant}`)
     .join(',');
 
+/**
+ * Who runs the simulated warehouse sites and whom they serve (LADING_SITES): the simulator's own
+ * world — its 3PL operates every site for every simulated tenant. Set LADING_SITES to use yours.
+ */
+export const devSites = process.env.LADING_SITES ?? ladingSitesFor(loadSimulatorConfig([], process.env));
+
 export const services: LaunchedService[] = [
   {
     name: 'order-release',
     entry: 'apps/order-release/src/main.ts',
-    env: { ORDER_RELEASE_HTTP_PORT: orderReleasePort, LADING_API_KEYS: devApiKeys },
+    env: { ORDER_RELEASE_HTTP_PORT: orderReleasePort, LADING_API_KEYS: devApiKeys, LADING_SITES: devSites },
     urls: [
       `http://127.0.0.1:${orderReleasePort}/ready`,
       `http://127.0.0.1:${orderReleasePort}/metrics`,
