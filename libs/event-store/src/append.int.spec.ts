@@ -293,6 +293,21 @@ describe('event store appends (PostgreSQL)', () => {
     ]);
   });
 
+  it('given a transaction whose statement failed and the error was swallowed, when it ends, then it rejects: PostgreSQL answered COMMIT with ROLLBACK and nothing is kept', async () => {
+    const { store } = fx;
+    const eventId = randomUUID();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.recordInbox('swallowed', 'acme', eventId);
+        // a statement error inside the transaction (no savepoint): PostgreSQL aborts the transaction
+        await tx.client.query('select 1/0').catch(() => undefined);
+        return 'handled';
+      }),
+    ).rejects.toMatchObject({ code: 'TRANSACTION_ABORTED' });
+    // the inbox row was not kept: the message is handled again on redelivery
+    expect(await store.transaction((tx) => tx.recordInbox('swallowed', 'acme', eventId))).toBe(true);
+  });
+
   it('reads everything in global order, gap-free', async () => {
     const { store } = fx;
     const { rows } = await fx.pool.query(`select count(*)::int as n from "${fx.schema}".events`);

@@ -187,8 +187,12 @@ export async function appendToStreams(
   client: Queryable,
   t: EventStoreTables,
   requests: readonly AppendRequest[],
-  /** Autocommit (no surrounding transaction): a refused append must roll its statement back. */
-  strict = false,
+  /**
+   * All or nothing: a refused stream rolls the whole statement back (the statement raises), so
+   * a conflict is never partial. Inside a transaction ('in-transaction') the statement runs
+   * behind a savepoint, so the transaction can still say why and go on.
+   */
+  strict: boolean | 'in-transaction' = false,
 ): Promise<AppendResult[]> {
   if (requests.length === 0) return [];
   const seen = new Set<string>();
@@ -232,7 +236,7 @@ export async function appendToStreams(
           JSON.stringify(prepared.map((e) => ({ idx: e.idx, event_id: e.eventId, event_type: e.event.type, payload: e.event, metadata: e.metadata }))),
           single.inbox?.consumer ?? null,
           single.inbox?.eventId ?? null,
-          strict,
+          strict !== false,
           single.eventIds ? prepared.map((e) => e.eventId) : [],
         ],
       }
@@ -250,16 +254,19 @@ export async function appendToStreams(
       ),
       live.map((r) => r.inbox?.consumer ?? null),
       live.map((r) => r.inbox?.eventId ?? null),
-      strict,
+      strict !== false,
       // Only ids the caller chose can already exist: fresh random uuids need no probe.
       prepared.filter((e) => requests[e.request].eventIds).map((e) => e.eventId),
     ],
   };
-  const result = await client.query(query).catch((error) => {
-    // Autocommit mode: the statement refused (and so rolled back) itself; say why below.
-    if ((error as { code?: string }).code === APPEND_REFUSED) return undefined;
-    throw error;
+  if (strict === 'in-transaction') await client.query('savepoint lading_append');
+  const result = await client.query(query).catch(async (error) => {
+    // The statement refused (and so rolled back) itself; say why below.
+    if ((error as { code?: string }).code !== APPEND_REFUSED) throw error;
+    if (strict === 'in-transaction') await client.query('rollback to savepoint lading_append');
+    return undefined;
   });
+  if (result && strict === 'in-transaction') await client.query('release savepoint lading_append');
   if (!result) {
     const results = await resolveRefusal(client, t, requests, live, prepared, new Set(), false);
     return results;

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent, statementName } from './append';
-import { cursorAfter, readCommittedAfter } from './commit-order';
+import { commitCutOff, cursorAfter, readCommittedAfter, type WriteInFlight } from './commit-order';
 import { StreamConflictError, TenantMismatchError, TransactionAbortedError } from './errors';
 import { ensureProjection, handles, Projection, projectionTables } from './projections/projection';
 import { DEFAULT_EVENT_STORE_SCHEMA, EventStoreTables, tablesOf } from './schema';
@@ -112,11 +112,16 @@ export interface EventStore {
    * `work` swallowed the error.
    */
   transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T>;
-  /** Appends in a transaction of its own (one statement when there are no inline projections). */
+  /** Appends in a transaction of its own, all or nothing. */
   append<E extends DomainEvent>(streamId: string, events: readonly E[], options: AppendOptions<E>): Promise<AppendResult<E>>;
-  /** Appends to several distinct streams, all or nothing (one statement without inline projections). */
+  /** Appends to several distinct streams in a transaction of its own, all or nothing. */
   appendMany(requests: readonly AppendRequest[]): Promise<AppendResult[]>;
   readStream<E extends DomainEvent>(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent<E>[]>;
+  /**
+   * The oldest write transaction of this event store still in flight (its id, backend pid and
+   * age), or undefined: it is what holds readers (the relay, async projections) back.
+   */
+  oldestWriteInFlight(): Promise<WriteInFlight | undefined>;
   /** The next committed events after `after`, gap-free, in commit-cursor order. */
   readAll(options?: { after?: CommitCursor; limit?: number; streamTypes?: readonly string[] }): Promise<{ events: StoredEvent[]; cursor: CommitCursor }>;
   /** Creates the tables of the inline projections (also done lazily by the first transaction). */
@@ -184,10 +189,10 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         const [result] = await tx.appendMany([{ ...appendOptions, streamId, events }]);
         return result as AppendResult<never>;
       },
-      async appendMany(requests) {
+      async appendMany(requests, allOrNothing = false) {
         let results: AppendResult[];
         try {
-          results = await appendToStreams(client, t, requests);
+          results = await appendToStreams(client, t, requests, allOrNothing ? 'in-transaction' : false);
         } catch (error) {
           // Other streams of this statement may be written: the transaction must not commit.
           if ((error instanceof StreamConflictError && error.partial) || error instanceof TenantMismatchError) abort(error);
@@ -312,11 +317,16 @@ export function createEventStore(options: EventStoreOptions): EventStore {
       let aborted: unknown;
       let broken = false;
       try {
-        await client.query('begin');
+        // The writers lock, shared, before the transaction has an id: readers cut off at its
+        // holders (commit-order.ts). One round trip for both statements.
+        await client.query(`begin; select pg_advisory_xact_lock_shared(${t.writersLock.classId}, ${t.writersLock.objectId})`);
         const appended: StoredEvent[] = [];
         const result = await work(transactionOn(client, (error) => (aborted = error), appended));
         if (aborted) throw new TransactionAbortedError(aborted);
-        await client.query('commit');
+        // PostgreSQL answers COMMIT of an aborted transaction (a statement failed and its error
+        // was swallowed) with ROLLBACK, not an error: nothing was kept, so say so.
+        const end = await client.query('commit');
+        if (end.command !== 'COMMIT') throw new TransactionAbortedError(new Error(`COMMIT answered ${end.command}: a statement of the transaction failed`));
         committed(appended);
         return result;
       } catch (error) {
@@ -326,26 +336,30 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         client.release(broken);
       }
     },
-    async append(streamId, events, appendOptions) {
-      // Without inline projections an append (with its inbox row) is one statement: it runs
-      // in autocommit, one round trip, and is atomic on its own.
-      if (inline.length > 0) return store.transaction((tx) => tx.append(streamId, events, appendOptions));
-      const [result] = await appendToStreams(pool, t, [{ ...appendOptions, streamId, events }], true);
-      committed(appendedBy([result]));
-      return result as AppendResult<never>;
-    },
-    async appendMany(requests) {
-      // Also one statement: it refuses (and so rolls back) as a whole when any stream conflicts.
-      if (inline.length > 0) return store.transaction((tx) => tx.appendMany(requests));
-      const results = await appendToStreams(pool, t, requests, true);
-      committed(appendedBy(results));
-      return results;
-    },
+    // In a transaction of their own: every write holds the writers lock (see transaction).
+    // In a transaction of their own (every write holds the writers lock, see transaction), all or
+    // nothing: a refused stream rolls the whole statement back, so a conflict is never partial.
+    append: async (streamId, events, appendOptions) => (await store.appendMany([{ ...appendOptions, streamId, events }]))[0] as AppendResult<never>,
+    appendMany: (requests) => store.transaction((tx) => (tx.appendMany as (r: typeof requests, allOrNothing: boolean) => Promise<AppendResult[]>)(requests, true)),
     readStream: (streamId, readOptions) => readStream(pool, streamId, readOptions),
+    async oldestWriteInFlight() {
+      const client = await pool.connect();
+      try {
+        return (await commitCutOff(client, t)).oldest;
+      } finally {
+        client.release();
+      }
+    },
     async readAll(readOptions = {}) {
       const after = readOptions.after ?? START_OF_LOG;
-      const events = await readCommittedAfter(pool as never, t, after, readOptions.limit ?? 1000, { streamTypes: readOptions.streamTypes });
-      return { events, cursor: cursorAfter(events, after) };
+      // two statements (the cut-off, then the read) on one connection
+      const client = await pool.connect();
+      try {
+        const events = await readCommittedAfter(client, t, after, readOptions.limit ?? 1000, { streamTypes: readOptions.streamTypes });
+        return { events, cursor: cursorAfter(events, after) };
+      } finally {
+        client.release();
+      }
     },
     onCommitted(listener) {
       listeners.add(listener);

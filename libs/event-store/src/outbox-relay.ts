@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { Registry } from 'prom-client';
 import { EVENT_KEY_COLUMNS } from './append';
-import { countAfter, cursorAfter, readCommittedAfter } from './commit-order';
+import { commitCutOff, countAfter, cursorAfter, readCommittedAfter } from './commit-order';
 import type { EventStore } from './event-store';
 import { counter, gauge, histogram } from './metrics';
 import { createPollingLoop } from './polling-loop';
@@ -96,6 +96,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const failures = counter(registry, 'lading_outbox_publish_failures_total', 'Failed outbox publish attempts', ['relay']);
   const leaderGauge = gauge(registry, 'lading_outbox_relay_leader', '1 while this instance is the active outbox relay', ['relay']);
   const batchSeconds = histogram(registry, 'lading_outbox_publish_batch_seconds', 'Time to publish one outbox batch', ['relay']);
+  const oldestWrite = gauge(
+    registry,
+    'lading_event_store_oldest_write_seconds',
+    'Age of the oldest event-store write transaction still open (0: none). The relay publishes nothing behind it: alert above 30 s',
+    ['relay'],
+  );
   const bodies = counter(registry, 'lading_outbox_event_bodies_total', 'Bodies of relayed events by where they came from: memory (appended by this process) or table', ['relay', 'source']);
   lag.set({ relay: name }, 0);
   leaderGauge.set({ relay: name }, 0);
@@ -173,6 +179,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (!force && Date.now() - lagMeasuredAt < 1000) return;
     lagMeasuredAt = Date.now();
     lag.set({ relay: name }, await countAfter(client, t, cursor ?? START_OF_LOG, filter));
+    oldestWrite.set({ relay: name }, (await commitCutOff(client, t)).oldest?.ageSeconds ?? 0);
   }
 
   /** The batch read while the previous one was being published (see relayOnce). */

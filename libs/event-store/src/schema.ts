@@ -24,7 +24,27 @@ export function tablesOf(schema: string) {
     projections: `${s}.projections`,
     snapshots: `${s}.snapshots`,
     timers: `${s}.timers`,
+    writersLock: writersLockOf(schema),
   };
 }
 
 export type EventStoreTables = ReturnType<typeof tablesOf>;
+
+/** A 32-bit FNV-1a hash as a signed int4: advisory lock keys are (int4, int4). */
+function int4Hash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+/**
+ * The advisory lock every transaction of one event-store schema holds shared from its BEGIN,
+ * before it has a transaction id: the readers' gap-free cut-off is the oldest id among its
+ * holders (see commit-order.ts), so transactions elsewhere on the server never hold them back.
+ */
+export function writersLockOf(schema: string): { classId: number; objectId: number } {
+  return { classId: int4Hash('lading.event-store.writers'), objectId: int4Hash(schema) };
+}
