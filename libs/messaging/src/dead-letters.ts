@@ -22,6 +22,8 @@ export interface DeadLetter {
   errorMessage?: string;
   firstFailedAt?: string;
   attempts?: number;
+  /** Dead-lettered with the message of its key it was parked behind: that one's event id. */
+  parkedBehind?: string;
   deadLetteredAt: string;
 }
 
@@ -36,6 +38,12 @@ export interface DeadLetterFilter {
   until?: number;
   partition?: number;
   offset?: string;
+  /**
+   * Also take the messages that were dead-lettered because they were parked behind a selected
+   * one (same key, later offsets): re-driving a head without them would leave them behind, and
+   * re-driving them in the DLQ's order restores their order. Default true.
+   */
+  withParkedBehind?: boolean;
 }
 
 function toDeadLetter(partition: number, message: { offset: string; key: Buffer | null; value: Buffer | null; headers?: IHeaders; timestamp: string }): DeadLetter {
@@ -62,6 +70,7 @@ function toDeadLetter(partition: number, message: { offset: string; key: Buffer 
     errorMessage: text(Headers.errorMessage),
     firstFailedAt: text(Headers.firstFailedAt),
     attempts: attempts === undefined ? undefined : Number(attempts),
+    parkedBehind: text(Headers.parkedBehind),
     deadLetteredAt: text(Headers.deadLetteredAt) ?? new Date(Number(message.timestamp)).toISOString(),
   };
 }
@@ -82,7 +91,8 @@ export function matchesFilter(letter: DeadLetter, filter: DeadLetterFilter): boo
 
 /**
  * Reads a dead-letter topic from the beginning to its current end with a throw-away consumer
- * group (it commits nothing and is deleted afterwards), keeping the messages that match.
+ * group (it commits nothing and is deleted afterwards), keeping the messages that match — and,
+ * unless `withParkedBehind: false`, the ones parked behind a matching one, in DLQ order.
  */
 export async function readDeadLetters(kafka: Kafka, deadLetterTopic: string, filter: DeadLetterFilter = {}): Promise<DeadLetter[]> {
   const admin = kafka.admin();
@@ -93,6 +103,7 @@ export async function readDeadLetters(kafka: Kafka, deadLetterTopic: string, fil
     const remaining = new Map(offsets.filter((o) => Number(o.high) > Number(o.low)).map((o) => [o.partition, Number(o.high)]));
     if (remaining.size === 0) return [];
     const letters: DeadLetter[] = [];
+    const followers: DeadLetter[] = [];
     const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await consumer.connect();
     try {
@@ -108,6 +119,7 @@ export async function readDeadLetters(kafka: Kafka, deadLetterTopic: string, fil
                 if (end === undefined || Number(message.offset) >= end) break;
                 const letter = toDeadLetter(batch.partition, message);
                 if (matchesFilter(letter, filter)) letters.push(letter);
+                else if (letter.parkedBehind !== undefined && filter.withParkedBehind !== false) followers.push(letter);
               }
               const last = Number(batch.lastOffset());
               if (end !== undefined && last >= end - 1) remaining.delete(batch.partition);
@@ -120,6 +132,8 @@ export async function readDeadLetters(kafka: Kafka, deadLetterTopic: string, fil
       await consumer.disconnect();
     }
     await admin.deleteGroups([groupId]).catch(() => undefined);
+    const heads = new Set(letters.map((l) => l.eventId).filter((id) => id !== undefined));
+    letters.push(...followers.filter((f) => heads.has(f.parkedBehind!)));
     return letters.sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
   } finally {
     await admin.disconnect();

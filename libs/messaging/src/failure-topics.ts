@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { deadLetterTopicOf, retryTopicOf } from './failure';
+import { deadLetterTopicOf } from './failure';
 import { createTopicsServed, minInsyncReplicasFor, replicationFactorFor, waitForTopicsServed, type TopicsServedOptions } from './topic-admin';
 
 interface Layout {
@@ -9,7 +9,7 @@ interface Layout {
 
 /**
  * The partitions and replication of each source topic. A failure topic is as durable as its
- * source: the dead-letter or retry copy is acknowledged (acks=all) before the source offset is
+ * source: the dead-letter copy is acknowledged (acks=all) before the source offset is
  * committed, and with broker defaults a 3-broker cluster could acknowledge it on one replica.
  */
 async function layoutOf(admin: Admin, topics: readonly string[]): Promise<Map<string, Layout>> {
@@ -26,9 +26,8 @@ async function layoutOf(admin: Admin, topics: readonly string[]): Promise<Map<st
 }
 
 /**
- * Creates the dead-letter topic of each source topic and the group's retry topic when missing,
- * with the source's partition count and replication factor and `min.insync.replicas` by the
- * same rule as the catalog topics. Topics are never auto-created (broker and client), so the
+ * Creates the dead-letter topic of each source topic when missing, with the source's partition
+ * count and replication factor and `min.insync.replicas` by the same rule as the catalog topics. Topics are never auto-created (broker and client), so the
  * failure path must exist before the first failure needs it. The source topics may have been
  * created a moment ago (`npm start` creates them just before the apps start): this waits until
  * they, and the failure topics, are served.
@@ -36,7 +35,6 @@ async function layoutOf(admin: Admin, topics: readonly string[]): Promise<Map<st
 export async function ensureFailureTopics(
   admin: Admin,
   topics: string[],
-  groupId?: string,
   options: Omit<TopicsServedOptions, 'partitions'> = {},
 ): Promise<void> {
   await admin.connect();
@@ -44,15 +42,6 @@ export async function ensureFailureTopics(
     await waitForTopicsServed(admin, topics, options);
     const layouts = await layoutOf(admin, topics);
     const wanted = topics.map((t) => ({ topic: deadLetterTopicOf(t), ...layouts.get(t)! }));
-    if (groupId) {
-      // one retry topic for all of the group's source topics: as wide and as durable as the widest
-      const all = [...layouts.values()];
-      wanted.push({
-        topic: retryTopicOf(groupId),
-        partitions: Math.max(...all.map((l) => l.partitions)),
-        replicationFactor: Math.max(...all.map((l) => l.replicationFactor)),
-      });
-    }
     const existing = new Set(await admin.listTopics());
     // Another instance of the group may create them at the same moment: kafkajs takes
     // TOPIC_ALREADY_EXISTS for "nothing to do", and their topics are waited for all the same.

@@ -1,38 +1,39 @@
 import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
-import { Headers, headerText } from './headers';
+import { Headers } from './headers';
 
 /** The dead-letter topic of a source topic. */
 export function deadLetterTopicOf(topic: string): string {
   return `${topic}.dlq`;
 }
 
-/**
- * The retry topic of a consumer group. One per group rather than `<topic>.retry.<n>`: a
- * message that failed in one service must be retried by that service only — a per-topic retry
- * topic would be consumed by every group subscribed to the source topic and re-run handlers
- * that already succeeded elsewhere. The source topic travels in `lading-original-topic`.
- */
-export function retryTopicOf(groupId: string): string {
-  return `${groupId}.retry`;
-}
-
 export interface RetryPolicy {
-  /** handler attempts in process before the message leaves the partition (≥ 1) */
+  /** handler attempts in process before a message is parked (≥ 1) */
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
-  /** rounds through the group's retry topic before the dead-letter topic; 0 disables it */
-  retryTopicRounds: number;
-  /** how long a message waits in the retry topic before it is handled again */
-  retryTopicDelayMs: number;
+  /**
+   * How long a message that keeps failing (a handler bug) stays parked — its later messages of
+   * the same key held behind it, other keys flowing — before it is dead-lettered together with
+   * them. Retried meanwhile with backoff up to `maxParkedDelayMs`.
+   */
+  parkForMs: number;
+  maxParkedDelayMs: number;
+  /** First wait before a paused partition tries again after an outage (doubles up to `maxOutageBackoffMs`). */
+  outageBackoffMs: number;
+  maxOutageBackoffMs: number;
+  /** Messages a partition may hold parked before fetching for it pauses. */
+  maxParkedPerPartition: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
   attempts: 3,
   initialDelayMs: 100,
   maxDelayMs: 5_000,
-  retryTopicRounds: 2,
-  retryTopicDelayMs: 5_000,
+  parkForMs: 120_000,
+  maxParkedDelayMs: 30_000,
+  outageBackoffMs: 500,
+  maxOutageBackoffMs: 30_000,
+  maxParkedPerPartition: 1_000,
 };
 
 /**
@@ -94,69 +95,22 @@ export function causeHeaders(original: IHeaders | undefined, origin: FailureOrig
   return { ...headers, ...extra };
 }
 
-/** Writes retry-topic and dead-letter copies; resolves only once all in-sync replicas have them. */
+/** Writes dead-letter copies; resolves only once all in-sync replicas have them. */
 export interface FailureRouter {
-  deadLetter(message: KafkaMessage, origin: FailureOrigin, cause: FailureCause): Promise<string>;
-  retryLater(message: KafkaMessage, origin: FailureOrigin, cause: FailureCause, round: number, delayMs: number): Promise<string>;
+  /** `extra` headers, e.g. `lading-parked-behind` for a message dead-lettered with the one it waited for. */
+  deadLetter(message: KafkaMessage, origin: FailureOrigin, cause: FailureCause, extra?: IHeaders): Promise<string>;
 }
 
 export function createFailureRouter(producer: Producer): FailureRouter {
   return {
-    async deadLetter(message, origin, cause) {
+    async deadLetter(message, origin, cause, extra = {}) {
       const topic = deadLetterTopicOf(origin.topic);
       await producer.send({
         topic,
         acks: -1,
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: causeHeaders(stripRetryHeaders(message.headers), origin, cause, { [Headers.deadLetteredAt]: new Date().toISOString() }),
-          },
-        ],
+        messages: [{ key: message.key, value: message.value, headers: causeHeaders(message.headers, origin, cause, { ...extra, [Headers.deadLetteredAt]: new Date().toISOString() }) }],
       });
       return topic;
     },
-    async retryLater(message, origin, cause, round, delayMs) {
-      const topic = retryTopicOf(origin.groupId);
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: causeHeaders(stripRetryHeaders(message.headers), origin, cause, {
-              [Headers.retryRound]: String(round),
-              [Headers.notBefore]: String(Date.now() + delayMs),
-            }),
-          },
-        ],
-      });
-      return topic;
-    },
-  };
-}
-
-function stripRetryHeaders(headers: IHeaders | undefined): IHeaders {
-  const out: IHeaders = { ...headers };
-  delete out[Headers.retryRound];
-  delete out[Headers.notBefore];
-  return out;
-}
-
-/** The failure bookkeeping a retry-topic message carries from earlier rounds. */
-export function retryStateOf(headers: IHeaders | undefined): { topic: string; partition: number; offset: string; round: number; notBefore: number; firstFailedAt?: number; attempts: number } | undefined {
-  const topic = headerText(headers, Headers.originalTopic);
-  if (!topic) return undefined;
-  const firstFailed = headerText(headers, Headers.firstFailedAt);
-  return {
-    topic,
-    partition: Number(headerText(headers, Headers.originalPartition) ?? -1),
-    offset: headerText(headers, Headers.originalOffset) ?? '-1',
-    round: Number(headerText(headers, Headers.retryRound) ?? 0),
-    notBefore: Number(headerText(headers, Headers.notBefore) ?? 0),
-    firstFailedAt: firstFailed ? Date.parse(firstFailed) : undefined,
-    attempts: Number(headerText(headers, Headers.attempts) ?? 0),
   };
 }

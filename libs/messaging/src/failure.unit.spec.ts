@@ -1,6 +1,6 @@
-import { NonRetriableError, RetriableError } from '@lading/errors';
+import { NonRetriableError } from '@lading/errors';
 import { matchesFilter, redriveHeaders, type DeadLetter } from './dead-letters';
-import { backoffDelay, causeHeaders, deadLetterTopicOf, retryStateOf, retryTopicOf } from './failure';
+import { backoffDelay, causeHeaders, deadLetterTopicOf } from './failure';
 import { childTraceparent, Headers, headerText, metaHeaders, parseTraceparent } from './headers';
 
 describe('failure path', () => {
@@ -11,9 +11,8 @@ describe('failure path', () => {
     expect(backoffDelay(3, policy, () => 0.5)).toBe(200);
   });
 
-  it('names the dead-letter topic by source topic and the retry topic by consumer group', () => {
+  it('names the dead-letter topic by source topic', () => {
     expect(deadLetterTopicOf('tms.shipment-events.v1')).toBe('tms.shipment-events.v1.dlq');
-    expect(retryTopicOf('visibility')).toBe('visibility.retry');
   });
 
   it('keeps the original headers and adds the cause', () => {
@@ -35,16 +34,6 @@ describe('failure path', () => {
       [Headers.attempts]: '1',
       [Headers.firstFailedAt]: '2026-01-02T03:04:05.000Z',
     });
-  });
-
-  it('reads retry bookkeeping back from a retry-topic copy', () => {
-    const headers = causeHeaders({}, { topic: 'src', partition: 0, offset: '7', groupId: 'g' }, { error: new RetriableError('x', 'DB'), attempts: 3, firstFailedAt: 1_000 }, {
-      [Headers.retryRound]: '1',
-      [Headers.notBefore]: '5000',
-    });
-    const asKafka = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(String(v))]));
-    expect(retryStateOf(asKafka)).toEqual({ topic: 'src', partition: 0, offset: '7', round: 1, notBefore: 5000, firstFailedAt: 1_000, attempts: 3 });
-    expect(retryStateOf({})).toBeUndefined();
   });
 
   it('restores the original headers on re-drive, keeping the event id', () => {

@@ -26,8 +26,8 @@ export const Headers = {
   errorMessage: 'lading-error-message',
   firstFailedAt: 'lading-first-failed-at',
   attempts: 'lading-attempts',
-  retryRound: 'lading-retry-round',
-  notBefore: 'lading-not-before',
+  /** On a message dead-lettered with the one of its key it was parked behind: that one's event id. */
+  parkedBehind: 'lading-parked-behind',
   deadLetteredAt: 'lading-dead-lettered-at',
   redrivenAt: 'lading-redriven-at',
 } as const;
@@ -43,8 +43,7 @@ export const failureHeaderNames: readonly string[] = [
   Headers.errorMessage,
   Headers.firstFailedAt,
   Headers.attempts,
-  Headers.retryRound,
-  Headers.notBefore,
+  Headers.parkedBehind,
   Headers.deadLetteredAt,
 ];
 

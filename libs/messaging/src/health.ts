@@ -5,6 +5,8 @@ import type { Registry } from 'prom-client';
 export interface ReadinessCheck {
   name: string;
   isReady(): boolean;
+  /** What an operator needs to know when it is not ready (e.g. which partitions are paused for an outage, since when). */
+  detail?(): unknown;
 }
 
 export interface OperationsModuleOptions {
@@ -40,7 +42,11 @@ export class OperationsController {
 
   @Get('ready')
   ready(@Res() res: Reply): void {
-    const checks = this.options.readiness.map((c) => ({ name: c.name, ready: c.isReady() }));
+    const checks = this.options.readiness.map((c) => {
+      const ready = c.isReady();
+      const detail = ready ? undefined : c.detail?.();
+      return detail === undefined ? { name: c.name, ready } : { name: c.name, ready, detail };
+    });
     const ready = checks.every((c) => c.ready);
     res.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ready ? 'ready' : 'not-ready', checks });
   }

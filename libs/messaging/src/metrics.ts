@@ -10,7 +10,11 @@ export interface MessagingMetrics {
   consumed(topic: string, recordType: string, count?: number): void;
   produced(topic: string, recordType: string, count?: number): void;
   failed(topic: string, recordType: string, retriable: boolean): void;
-  retried(topic: string, recordType: string, where: 'in_process' | 'retry_topic'): void;
+  retried(topic: string, recordType: string, where: 'in_process' | 'parked'): void;
+  /** Messages parked (a failing one and the later messages of its key held behind it), per partition. */
+  parked(topic: string, partition: number, count: number): void;
+  /** Partitions paused because what their handlers need is unavailable (an outage), and since when. */
+  paused(partitions: number): void;
   deadLettered(topic: string, recordType: string, reason: string): void;
   ignored(topic: string, recordType: string, count?: number): void;
   handlerDuration(topic: string, recordType: string, seconds: number): void;
@@ -42,7 +46,7 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
   });
   const retried = new Counter({
     name: 'lading_messages_retried_total',
-    help: 'Retries: in-process attempts after a retriable failure, or hand-offs to the retry topic',
+    help: 'Retries after a retriable failure: in process, or of a parked message (its key held behind it)',
     labelNames: ['topic', 'record_type', 'where'],
     registers,
   });
@@ -84,6 +88,17 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
     labelNames: ['group'],
     registers,
   });
+  const parked = new Gauge({
+    name: 'lading_messages_parked',
+    help: 'Messages parked per partition: one that keeps failing and the later messages of its key held behind it (other keys flow)',
+    labelNames: ['topic', 'partition'],
+    registers,
+  });
+  const paused = new Gauge({
+    name: 'lading_consumer_partitions_paused',
+    help: 'Partitions paused because what their handlers need (database, brokers, registry, dead-letter topic) is unavailable; nothing is dead-lettered for an outage',
+    registers,
+  });
   const inFlight = new Gauge({
     name: 'lading_messages_in_flight',
     help: 'Messages fetched and being handled, not yet resolved',
@@ -112,6 +127,8 @@ export function createMessagingMetrics(registry: Registry): MessagingMetrics {
     batchSize: (topic, size) => child(batchSize, `b\0${topic}`, topic).observe(size),
     lag: (topic, partition, value) => child(lag, `l\0${topic}\0${partition}`, topic, String(partition)).set(value),
     rebalance: (group) => child(rebalances, `g\0${group}`, group).inc(),
+    parked: (topic, partition, count) => child(parked, `k\0${topic}\0${partition}`, topic, String(partition)).set(count),
+    paused: (partitions) => paused.set(partitions),
     inFlight: (delta) => (delta >= 0 ? inFlight.inc(delta) : inFlight.dec(-delta)),
   };
 }

@@ -1,6 +1,6 @@
 import { ConfigResourceTypes, ConfigSource } from 'kafkajs';
 import { testKafka, uniqueName } from '@lading/testing';
-import { createTopicsServed, deadLetterTopicOf, ensureFailureTopics, minInsyncReplicasFor, retryTopicOf } from '../src';
+import { createTopicsServed, deadLetterTopicOf, ensureFailureTopics, minInsyncReplicasFor } from '../src';
 
 jest.setTimeout(60_000);
 
@@ -10,11 +10,10 @@ describe('failure topics on the real broker', () => {
     const admin = kafka.admin();
     await admin.connect();
     const topic = uniqueName('msg-failure-src');
-    const groupId = uniqueName('msg-failure-group');
-    const failureTopics = [deadLetterTopicOf(topic), retryTopicOf(groupId)];
+    const failureTopics = [deadLetterTopicOf(topic)];
     try {
       await createTopicsServed(admin, [{ topic, numPartitions: 3 }]);
-      await ensureFailureTopics(kafka.admin(), [topic], groupId);
+      await ensureFailureTopics(kafka.admin(), [topic]);
 
       const metadata = await admin.fetchTopicMetadata({ topics: [topic, ...failureTopics] });
       const layout = (name: string) => {

@@ -39,7 +39,7 @@ export async function topicFixture(partitions = 1): Promise<TopicFixture> {
     },
     async close() {
       await producer.disconnect();
-      const created = [topic, deadLetterTopicOf(topic), `${groupId}.retry`];
+      const created = [topic, deadLetterTopicOf(topic)];
       const existing = new Set(await admin.listTopics());
       await admin.deleteTopics({ topics: created.filter((t) => existing.has(t)) }).catch(() => undefined);
       await admin.disconnect();

@@ -6,7 +6,7 @@ import { topicFixture, type TopicFixture } from './harness';
 
 jest.setTimeout(60_000);
 
-const fastRetries = { attempts: 2, initialDelayMs: 5, maxDelayMs: 20, retryTopicRounds: 0, retryTopicDelayMs: 300 };
+const fastRetries = { attempts: 2, initialDelayMs: 5, maxDelayMs: 20, parkForMs: 0 };
 
 describe('re-drive and units of work against the real broker', () => {
   let fixture: TopicFixture;

@@ -131,7 +131,7 @@ export async function startService<Settings>(
     ServiceHttpModule.register({
       registry,
       apiKeys: config.apiKeys,
-      readiness: [{ name: 'kafka-consumer', isReady: () => transport.isReady() }, ...(parts.readiness ?? [])],
+      readiness: [{ name: 'kafka-consumer', isReady: () => transport.isReady(), detail: () => transport.status$() }, ...(parts.readiness ?? [])],
       controllers: parts.http?.controllers ?? [],
       providers: [
         { provide: EVENT_STORE, useValue: store },

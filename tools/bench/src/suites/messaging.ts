@@ -253,7 +253,6 @@ export const messagingSuite: BenchSuite = {
       wall = performance.now();
       const run = await transport(kafka, serde, topic, args.messages);
       const transportBusy = busyShare(cpu, wall);
-      created.push(`${run.groupId}.retry`);
       progress(`(c) lading transport (Avro decode + Nest no-op handler): ${round(run.rate)} msgs/s (node busy ${round(transportBusy * 100)}% of the phase)`);
 
       // Latency produce→handler at about half the maximum rate, through the same transport.

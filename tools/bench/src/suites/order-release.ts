@@ -1,7 +1,7 @@
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { Client } from 'pg';
 import { keyOf } from '@lading/contracts';
-import { createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers, retryTopicOf } from '@lading/messaging';
+import { createEventProducer, createJsonLogger, createKafkaClient, headerText, Headers } from '@lading/messaging';
 import { createAvroSerde } from '@lading/schema-registry';
 import { startGroupAtEnd, uniqueName, waitUntil } from '@lading/testing';
 import { topicCatalog } from '@lading/contracts';
@@ -311,7 +311,7 @@ export const orderReleaseSuite: BenchSuite = {
       await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
       await producer.disconnect().catch(() => undefined);
       const admin = plainKafka.admin();
-      await admin.connect().then(() => admin.deleteTopics({ topics: [retryTopicOf(groupId), rawTopic, ...floorTopics] })).catch(() => undefined);
+      await admin.connect().then(() => admin.deleteTopics({ topics: [rawTopic, ...floorTopics] })).catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
       if (process.env.BENCH_KEEP_SCHEMAS !== 'true') {
         await db.query(`drop schema if exists "${schema('es')}" cascade`).catch(() => undefined);

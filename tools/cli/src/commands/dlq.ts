@@ -22,6 +22,8 @@ const usage = `usage: npm run lading -- dlq <list|show|redrive> <topic> [options
   --limit <n>        list at most n (default 50)
   --target <topic>   redrive: publish there instead of the original topic
   --dry-run          redrive: only print what would be re-driven
+  --without-parked   leave out the messages dead-lettered because they were parked behind a
+                     selected one (by default they come with it, in their order)
 Re-driven messages keep their key, value bytes and headers (so the same meta.eventId): consumers'
 inboxes skip an event they already applied, so a re-drive never doubles an effect.`;
 
@@ -67,6 +69,7 @@ export function parseDlqArgs(args: string[]): Parsed {
       case '--limit': limit = Number(value()); break;
       case '--target': target = value(); break;
       case '--dry-run': dryRun = true; break;
+      case '--without-parked': filter.withParkedBehind = false; break;
       default: throw new Error(`unknown option ${flag}`);
     }
   }
@@ -83,6 +86,7 @@ function summary(l: DeadLetter): string {
     `group=${l.consumerGroup ?? '?'}`,
     `${l.errorClass ?? '?'}/${l.errorCode ?? '?'}`,
     `attempts=${l.attempts ?? '?'}`,
+    ...(l.parkedBehind ? [`parked-behind=${l.parkedBehind}`] : []),
     JSON.stringify(l.errorMessage ?? ''),
   ].join('  ');
 }
