@@ -112,3 +112,15 @@ export function isOutage(error: unknown, depth = 0): boolean {
   // wrapped: kafkajs's retries-exceeded and non-retriable wrappers, our own TransactionAbortedError
   return isOutage(e.cause, depth + 1) || isOutage(e.originalError, depth + 1);
 }
+
+/**
+ * Whether the connection `error` came from can no longer be used: the socket failed or closed,
+ * or the client stopped waiting for an answer (a hung server). Rolling back on it would wait as
+ * long again; the connection is destroyed instead (PostgreSQL rolls the transaction back).
+ */
+export function isConnectionLost(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const e = error as { code?: unknown; message?: unknown };
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || e.code.startsWith('08') || e.code === '57P01')) return true;
+  return typeof e.message === 'string' && /Query read timeout|Connection terminated|Connection ended unexpectedly|Client has encountered a connection error/i.test(e.message);
+}

@@ -1,4 +1,4 @@
-import { isOutage, NonRetriableError, OutageError, RetriableError } from './index';
+import { isConnectionLost, isOutage, NonRetriableError, OutageError, RetriableError } from './index';
 
 describe('an outage is not poison', () => {
   it.each([
@@ -25,5 +25,23 @@ describe('an outage is not poison', () => {
     ['nothing', undefined],
   ])('given %s, then it is not', (_what, error) => {
     expect(isOutage(error)).toBe(false);
+  });
+});
+
+describe('isConnectionLost', () => {
+  it.each([
+    ['a client-side query timeout (a hung server)', new Error('Query read timeout')],
+    ['a terminated connection', new Error('Connection terminated unexpectedly')],
+    ['a reset socket', Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['an admin shutdown', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+  ])('given %s, then the connection is not reused', (_, error) => {
+    expect(isConnectionLost(error)).toBe(true);
+  });
+
+  it.each([
+    ['a statement timeout (the server answered)', Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })],
+    ['a unique violation', Object.assign(new Error('duplicate key'), { code: '23505' })],
+  ])('given %s, then the connection can be rolled back and reused', (_, error) => {
+    expect(isConnectionLost(error)).toBe(false);
   });
 });

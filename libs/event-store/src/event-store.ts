@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { isConnectionLost } from '@lading/errors';
 import { appendToStreams, EVENT_COLUMNS, rowToStoredEvent, statementName } from './append';
 import { commitCutOff, cursorAfter, readCommittedAfter, type WriteInFlight } from './commit-order';
 import { StreamConflictError, TenantMismatchError, TransactionAbortedError } from './errors';
@@ -330,13 +331,13 @@ export function createEventStore(options: EventStoreOptions): EventStore {
         committed(appended);
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => (broken = true));
+        if (isConnectionLost(error)) broken = true;
+        else await client.query('rollback').catch(() => (broken = true));
         throw error;
       } finally {
         client.release(broken);
       }
     },
-    // In a transaction of their own: every write holds the writers lock (see transaction).
     // In a transaction of their own (every write holds the writers lock, see transaction), all or
     // nothing: a refused stream rolls the whole statement back, so a conflict is never partial.
     append: async (streamId, events, appendOptions) => (await store.appendMany([{ ...appendOptions, streamId, events }]))[0] as AppendResult<never>,

@@ -12,6 +12,8 @@ export interface ServiceConfig {
   databaseUrl: string;
   /** how many PostgreSQL connections this instance may hold */
   databasePoolSize: number;
+  /** PostgreSQL timeouts (database-pool.ts says what each guards against) */
+  databaseTimeouts: DatabaseTimeouts;
   eventStoreSchema: string;
   /** the schema of this service's read models (DESIGN §5) */
   readModelSchema: string;
@@ -30,6 +32,15 @@ export interface ServiceConfig {
   instanceId: string;
 }
 
+export interface DatabaseTimeouts {
+  /** a connect that gets no answer fails after this */
+  connectMs: number;
+  /** the server cancels a statement after this; the client gives up 10 s later */
+  statementMs: number;
+  /** the server ends a session idle inside a transaction after this */
+  idleInTransactionMs: number;
+}
+
 /** `order-release` → `ORDER_RELEASE`: the prefix of a service's own variables. */
 export function envPrefixOf(service: string): string {
   return service.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
@@ -37,7 +48,8 @@ export function envPrefixOf(service: string): string {
 
 /**
  * The common configuration of `service` from `env`. Shared variables: KAFKA_BROKERS,
- * SCHEMA_REGISTRY_URL, DATABASE_URL, DATABASE_POOL_SIZE, EVENT_STORE_SCHEMA, LADING_API_KEYS,
+ * SCHEMA_REGISTRY_URL, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS,
+ * DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, EVENT_STORE_SCHEMA, LADING_API_KEYS,
  * LADING_SITES, LOG_LEVEL, HOSTNAME; the service's own, with its prefix (`ORDER_RELEASE_`):
  * _HTTP_PORT, _GROUP_ID, _FROM_BEGINNING, _SCHEMA, _UNIT_OF_WORK_SIZE, _GROUP_COMMIT_SIZE.
  * Throws a ConfigError naming the variable.
@@ -50,6 +62,11 @@ export function loadServiceConfig(service: string, env: Env, defaults: { httpPor
     schemaRegistryUrl: setting.url(env, 'SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7'),
     databaseUrl: setting.url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/lading'),
     databasePoolSize: setting.integer(env, 'DATABASE_POOL_SIZE', 10, 2, 200),
+    databaseTimeouts: {
+      connectMs: setting.integer(env, 'DATABASE_CONNECT_TIMEOUT_MS', 10_000, 500, 600_000),
+      statementMs: setting.integer(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+      idleInTransactionMs: setting.integer(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+    },
     eventStoreSchema: setting.identifier(env, 'EVENT_STORE_SCHEMA', 'event_store'),
     readModelSchema: setting.identifier(env, `${p}_SCHEMA`, service.replace(/-/g, '_')),
     httpPort: setting.integer(env, `${p}_HTTP_PORT`, defaults.httpPort, 0, 65535),
