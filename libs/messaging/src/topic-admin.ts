@@ -33,6 +33,9 @@ export function isNotServedYet(error: unknown, depth = 0): boolean {
   const { type, name, errors, cause } = error as { type?: unknown; name?: unknown; errors?: unknown; cause?: unknown };
   if (typeof type === 'string' && NOT_SERVED_YET.has(type)) return true;
   if (typeof name === 'string' && STALE_CLIENT_METADATA.has(name)) return true;
+  // kafkajs' fetchTopicOffsets on a topic its cluster metadata does not list yet (seen on a
+  // 3-broker cluster right after CreateTopics) destructures an empty answer: a TypeError
+  if (error instanceof TypeError && /Cannot destructure property 'partitions'/.test(error.message)) return true;
   // kafkajs wraps protocol errors: retries exhausted (cause), several partitions at once (errors)
   if (Array.isArray(errors) && errors.length > 0 && errors.every((e) => isNotServedYet(e, depth + 1))) return true;
   return isNotServedYet(cause, depth + 1);

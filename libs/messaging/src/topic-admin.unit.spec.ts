@@ -65,6 +65,11 @@ describe('topics served (fake admin)', () => {
     expect(isNotServedYet(new Error('connection refused'))).toBe(false);
   });
 
+  it("takes kafkajs' TypeError on a topic its metadata does not list yet (a new topic on a 3-broker cluster) for not served yet", () => {
+    expect(isNotServedYet(new TypeError("Cannot destructure property 'partitions' of 'high.pop(...)' as it is undefined."))).toBe(true);
+    expect(isNotServedYet(new TypeError("Cannot read properties of undefined (reading 'offset')"))).toBe(false);
+  });
+
   it('creates the missing topics and waits until new and existing ones are served', async () => {
     const fake = fakeKafkaAdmin({ topics: { old: { partitions: 2, leaderlessFor: 1 } }, lag: { unknownFor: 1, offsetsUnknownFor: 1 } });
     await createTopicsServed(fake.admin, [{ topic: 'new', numPartitions: 4 }, { topic: 'old', numPartitions: 2 }], fast);
