@@ -93,3 +93,15 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
   if (reasons.length > 0 || operatingDay === undefined) return { outcome: 'HOLD', reasons, heldLines: lines };
   return { outcome: 'RELEASE', lines: allocation.reserve, backordered: allocation.backorder, shortages: allocation.shortages, operatingDay };
 }
+
+/**
+ * The time a hold waits for, if it waits for one: the earliest next window opening its reasons
+ * name (PAST_CUT_OFF, NO_CAPACITY). The order is to be decided again then.
+ */
+export function nextWindowAwaited(reasons: readonly HoldReason[]): string | undefined {
+  return reasons
+    .map((reason) => ('nextWindowOpensAt' in reason ? reason.nextWindowOpensAt : undefined))
+    .filter((at): at is string => typeof at === 'string')
+    .sort()[0];
+}
+

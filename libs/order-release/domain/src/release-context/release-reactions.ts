@@ -1,5 +1,6 @@
 import type { OrderReleaseMessage, OrderReleaseState } from '../order-release/order-release';
 import type { HeldOrder, ReleaseTrigger } from '../order-release/reevaluation';
+import { nextWindowAwaited } from '../order-release/release-decision';
 import type { ReleaseFact, StockLevelFact } from './release-facts';
 
 // =============================================================================================
@@ -46,10 +47,7 @@ export function windowReevaluationsFor(messages: readonly OrderReleaseMessage[])
   const due: { orderId: string; dueAt: string }[] = [];
   for (const message of messages) {
     if (message.type !== 'OrderHeld') continue;
-    const opensAt = message.data.reasons
-      .map((reason) => ('nextWindowOpensAt' in reason ? reason.nextWindowOpensAt : undefined))
-      .filter((at): at is string => typeof at === 'string')
-      .sort()[0];
+    const opensAt = nextWindowAwaited(message.data.reasons);
     if (opensAt) due.push({ orderId: message.data.orderId, dueAt: opensAt });
   }
   return due;
