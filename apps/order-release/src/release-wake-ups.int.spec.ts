@@ -15,11 +15,11 @@ const h = releaseWorkflowHarness();
 
 /** The database's clock now. */
 const databaseNow = async (): Promise<Date> => (await h.pool.query('select now() as now')).rows[0].now;
-/** US-NJ1 in UTC with a window opening at `opensAt` (to the minute) for 8 hours. */
-const siteOpeningAt = (opensAt: Date, occurredAt: number) => {
-  const opens = (opensAt.getTime() % (24 * HOUR_MS)) - (opensAt.getTime() % MINUTE_MS);
-  return siteReport({ timeZone: 'UTC', releaseWindowOpensAt: opens, cutOffLocalTime: (opens + 8 * HOUR_MS) % (24 * HOUR_MS) }, { occurredAt });
-};
+/** The UTC time of day of `at`, to the minute, in milliseconds after midnight (as wms.sites.v1 states window times). */
+const minuteOfDay = (at: Date) => (at.getTime() % (24 * HOUR_MS)) - (at.getTime() % MINUTE_MS);
+/** US-NJ1 in UTC with a window opening at `opensAt` (to the minute) for 8 hours, and `orders` a day. */
+const siteOpeningAt = (opensAt: Date, occurredAt: number, orders = 100) =>
+  siteReport({ timeZone: 'UTC', releaseWindowOpensAt: minuteOfDay(opensAt), cutOffLocalTime: (minuteOfDay(opensAt) + 8 * HOUR_MS) % (24 * HOUR_MS), dailyOrderCapacity: orders }, { occurredAt });
 
 describe('a window wake-up when the app clock is behind the database clock', () => {
   it('given orders held before their site window opens, when the window-opening wake-up falls due by the database clock while the app clock is 2 minutes behind, then the orders are released', async () => {
@@ -41,6 +41,25 @@ describe('a window wake-up when the app clock is behind the database clock', () 
     expect(await h.stream('SO-1', TENANT)).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     expect(await h.stream('SO-1', OTHER)).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     expect(await h.wakeUps()).toEqual([]);
+  });
+});
+
+describe('a wake-up now while the next window wake-up is pending', () => {
+  it("given both tenants' SO-1 held at capacity with tomorrow's window wake-up pending, when the site raises its capacity, then they are woken now and released, not tomorrow", async () => {
+    const now = await databaseNow();
+    const opensAt = new Date(now.getTime() - 30 * MINUTE_MS);
+    const capacity = (orders: number, reportedAt: number) => siteOpeningAt(opensAt, reportedAt, orders);
+    await h.run([capacity(1, now.getTime() - 2000), stockOf(10, TENANT), stockOf(10, OTHER)], now);
+    await h.run([placement('SO-0', 1, TENANT)], now);
+    await h.run([placement('SO-1', 1, TENANT), placement('SO-1', 1, OTHER)], now);
+    expect(await h.stream('SO-1', OTHER)).toEqual(['OrderReceived', 'OrderHeld']);
+    expect((await h.wakeUps()).every((w) => w.includes('#window:'))).toBe(true);
+
+    await h.run([capacity(10, now.getTime() - 1000)], now);
+    await h.runtime.wakeUpPoller({ now: () => now }).pollOnce();
+
+    expect(await h.stream('SO-1', TENANT)).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
+    expect(await h.stream('SO-1', OTHER)).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
   });
 });
 

@@ -164,6 +164,20 @@ describe('the service kit: one unit of work in one transaction', () => {
     expect(rows.map((r) => r.timer_id)).toEqual(['docks.acme/dock:D9#first', 'docks.acme/dock:D9#window']);
   });
 
+  it('given a wake-up pending for a stream tomorrow, when another asks for now unless one is pending, then it is scheduled: only one due no later covers it', async () => {
+    const tomorrow = new Date(NOW.getTime() + 24 * 3_600_000);
+    const wake = (reason: string, dueAt: Date, unlessPending: boolean): WakeUp => ({ tenantId: 'acme', streamType: 'dock', key: 'D9', command: { type: 'Remind', bookingId: 'X' }, dueAt, reason, unlessPending, correlationId: 'X', causationId: reason });
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('window', tomorrow, false)]));
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('stock', NOW, true)]));
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('credit', NOW, true)]));
+
+    const { rows } = await pool.query(`select timer_id, due_at from "${schema}".timers order by due_at, timer_id`);
+    expect(rows.map((r) => [r.timer_id, r.due_at.toISOString()])).toEqual([
+      ['docks.acme/dock:D9#stock', NOW.toISOString()],
+      ['docks.acme/dock:D9#window', tomorrow.toISOString()],
+    ]);
+  });
+
   it("given a stream holding another tenant's event (tampered), when a decision reads it, then it is refused as TENANT_MISMATCH and nothing is applied", async () => {
     await pool.query(
       `insert into "${schema}".events (stream_id, stream_type, stream_version, event_id, event_type, tenant_id, payload)
