@@ -6,7 +6,7 @@ import { ReleaseController } from './release.controller';
 import { heldOrderSweep, releaseFacts, releaseWorkflow } from './release-workflow';
 
 export interface OrderReleaseSettings {
-  /** How often held orders with stock on hand are re-evaluated (anti-entropy), seconds. */
+  /** How often the held orders a reason may have cleared for are looked at again (anti-entropy), seconds. */
   sweepSeconds: number;
 }
 
@@ -37,7 +37,7 @@ export const orderReleaseService: ServiceDefinition<OrderReleaseSettings> = {
       'wms.fulfilment.v1': warehouseProgressInputs,
     },
     publish: { eventTypes: PUBLISHED_ORDER_RELEASE_EVENTS, recordsFor: (stored) => outgoingRecordsFor(naming, stored as never) },
-    sweeps: [heldOrderSweep(config.readModelSchema, settings.sweepSeconds * 1000)],
+    sweeps: [heldOrderSweep(config.readModelSchema, config.sites, settings.sweepSeconds * 1000)],
     // the hold reasons of each OrderHeld, as lading_decision_details_total{detail}
     decisionDetails: (event) => (event.type === 'OrderHeld' ? (event as OrderHeld).data.reasons.map((r) => r.code) : []),
     http: { controllers: [ReleaseController] },

@@ -1,15 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
-import type { EventMeta } from '@lading/contracts';
-import { createEventStore, migrateEventStore, runMigrations, type DueTimer, type EventStore } from '@lading/event-store';
 import type { OrderReleaseMessage } from '@lading/order-release-domain';
-import { createWorkflowRuntime, streamIdOf, type UnitEntry, type WorkflowInput, type WorkflowRuntime } from '@lading/service-kit';
+import { streamIdOf } from '@lading/service-kit';
 import { SiteDirectory } from '@lading/tenancy';
-import { createTestSchema, testDatabaseUrl } from '@lading/testing';
 import { creditFactInputs, erpOrderInputs, inventoryFactInputs, siteFactInputs, warehouseProgressInputs } from './order-release.mapper';
-import { creditHoldPlaced, inboundOf, inventoryLevelChanged, line, meta, NOW, orderAmended, orderCancelled, orderPlaced, TENANT, warehouseStatusChanged } from './order-release.mapper.fixtures';
-import { orderReleaseMigrations } from './release-context';
-import { releaseFacts, releaseWorkflow } from './release-workflow';
+import { creditHoldPlaced, inventoryLevelChanged, line, meta, NOW, orderAmended, orderPlaced, TENANT, warehouseStatusChanged } from './order-release.mapper.fixtures';
+import { cancel, entry, erpMeta, placement, releaseWorkflowHarness } from './release-workflow.test-support';
 
 // The workflow on the kit, on real PostgreSQL: many records decided in one transaction decide
 // exactly as the same records would one transaction each, and two tenants with the same order
@@ -18,73 +13,13 @@ import { releaseFacts, releaseWorkflow } from './release-workflow';
 jest.setTimeout(60_000);
 
 const OTHER = 'globex';
-const pool = new Pool({ connectionString: testDatabaseUrl(), max: 4 });
-let store: EventStore;
-let runtime: WorkflowRuntime;
-const drops: (() => Promise<void>)[] = [];
-let readModelSchema: string;
-let eventStoreSchema: string;
+const h = releaseWorkflowHarness();
+const { pool, run, given, stream } = h;
 
-beforeEach(async () => {
-  const es = await createTestSchema('es');
-  const orr = await createTestSchema('order_release');
-  drops.push(es.drop, orr.drop);
-  eventStoreSchema = es.schema;
-  readModelSchema = orr.schema;
-  await migrateEventStore({ pool, schema: es.schema });
-  await runMigrations(pool, { schema: orr.schema, table: 'order_release_migrations', migrations: orderReleaseMigrations(orr.schema) });
-  store = createEventStore({ pool, schema: es.schema, now: () => NOW });
-  runtime = createWorkflowRuntime({ service: 'order-release', store, workflows: [releaseWorkflow(orr.schema, SiteDirectory.open())], facts: releaseFacts(orr.schema) });
-});
-
-afterEach(async () => {
-  for (const drop of drops.splice(0)) await drop();
-});
-
-afterAll(() => pool.end());
-
-/** A record as the kit hands it to its topic handler, and what the handler makes of it. */
-const entry = (value: { meta: EventMeta }, inputs: (inbound: ReturnType<typeof inboundOf>) => readonly WorkflowInput[]): UnitEntry => ({
-  tenantId: value.meta.tenantId,
-  eventId: value.meta.eventId,
-  inputs: inputs(inboundOf(value)),
-});
-const erpMeta = (tenantId: string, orderId: string) => meta({ eventId: randomUUID(), tenantId, correlationId: orderId });
-const placement = (orderId: string, bolts: number, tenantId = TENANT) => {
-  const value = orderPlaced({ orderId, meta: erpMeta(tenantId, orderId), lines: [line(1, 'BOLT-M8', bolts)] });
-  return entry(value, (inbound) => erpOrderInputs({ recordType: 'lading.erp.OrderPlaced', value }, inbound));
-};
-const cancel = (orderId: string, tenantId = TENANT) => {
-  const value = orderCancelled({ orderId, meta: erpMeta(tenantId, orderId) });
-  return entry(value, (inbound) => erpOrderInputs({ recordType: 'lading.erp.OrderCancelled', value }, inbound));
-};
-const stockOf = (onHand: number, tenantId = TENANT) => {
-  const value = inventoryLevelChanged({ onHand: { value: onHand, unit: 'EACH' }, allocated: { value: 0, unit: 'EACH' }, meta: meta({ eventId: randomUUID(), tenantId }, 'WMS') });
-  return entry(value, (inbound) => inventoryFactInputs({ recordType: 'lading.wms.InventoryLevelChanged', value }, inbound));
-};
-const siteOpen = () => {
-  const value = warehouseStatusChanged({ meta: meta({ eventId: randomUUID() }, 'WMS') });
-  return entry(value, (inbound) => siteFactInputs({ recordType: 'lading.wms.WarehouseStatusChanged', value }, inbound, SiteDirectory.open()));
-};
-
-const run = (entries: UnitEntry[]) => store.transaction((tx) => runtime.run(tx, entries, NOW));
-
-async function given(onHand: number, tenants: string[] = [TENANT]) {
-  await run([siteOpen(), ...tenants.map((tenantId) => stockOf(onHand, tenantId))]);
-}
-
-async function stream(orderId: string, tenantId = TENANT): Promise<string[]> {
-  return (await store.readStream<OrderReleaseMessage>(streamIdOf(tenantId, 'order-release', orderId))).map((e) => e.payload.type);
-}
-
-/** Fires every due wake-up as the kit's timer poller would: together, in one transaction, then deleted. */
+/** Fires every due wake-up as the kit's timer poller does (together, in one transaction, then deleted); the streams it woke. */
 async function fireWakeUps(): Promise<string[]> {
-  const { rows } = await pool.query(`select timer_id, tenant_id, stream_id, due_at, command, attempts from "${eventStoreSchema}".timers order by due_at, timer_id`);
-  const due = rows.map((r): DueTimer<unknown> => ({ timerId: r.timer_id, tenantId: r.tenant_id, streamId: r.stream_id, dueAt: r.due_at, command: r.command, attempts: r.attempts }));
-  await store.transaction(async (tx) => {
-    await runtime.fire(tx, due, NOW);
-    await tx.client.query(`delete from "${eventStoreSchema}".timers where timer_id = any($1::text[])`, [due.map((t) => t.timerId)]);
-  });
+  const { rows } = await pool.query(`select stream_id from "${h.eventStoreSchema}".timers where due_at <= now() order by due_at, timer_id`);
+  await h.runtime.wakeUpPoller({ now: () => NOW }).pollOnce();
   return rows.map((r) => r.stream_id as string);
 }
 
@@ -97,14 +32,14 @@ describe('order-release workflow on the kit: a unit of many records in one trans
     expect(await stream('SO-1')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     expect(await stream('SO-3')).toEqual(['OrderReceived', 'OrderHeld']);
-    const held = (await store.readStream<OrderReleaseMessage>(streamIdOf(TENANT, 'order-release', 'SO-3')))[1].payload;
+    const held = (await h.store.readStream<OrderReleaseMessage>(streamIdOf(TENANT, 'order-release', 'SO-3')))[1].payload;
     expect(held.type === 'OrderHeld' && held.data.reasons.map((r) => r.code)).toEqual(['INSUFFICIENT_INVENTORY']);
-    const reserved = await pool.query(`select order_id, quantity::int from "${readModelSchema}".reservations order by order_id`);
+    const reserved = await pool.query(`select order_id, quantity::int from "${h.readModelSchema}".reservations order by order_id`);
     expect(reserved.rows).toEqual([
       { order_id: 'SO-1', quantity: 2 },
       { order_id: 'SO-2', quantity: 2 },
     ]);
-    expect((await pool.query(`select order_id from "${readModelSchema}".held_orders`)).rows).toEqual([{ order_id: 'SO-3' }]);
+    expect((await pool.query(`select order_id from "${h.readModelSchema}".held_orders`)).rows).toEqual([{ order_id: 'SO-3' }]);
   });
 
   it('given a unit holding the same record twice and a record already handled, then each is decided once', async () => {
@@ -126,14 +61,14 @@ describe('order-release workflow on the kit: a unit of many records in one trans
     expect(await stream('SO-1')).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse', 'OrderCancelled', 'CancelWarehouseOrder']);
     // the warehouse may have picked SO-1 already: its stock is not promised twice
     expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderHeld']);
-    expect((await pool.query(`select order_id from "${readModelSchema}".reservations`)).rows).toEqual([{ order_id: 'SO-1' }]);
+    expect((await pool.query(`select order_id from "${h.readModelSchema}".reservations`)).rows).toEqual([{ order_id: 'SO-1' }]);
 
     const confirmed = { meta: meta({ eventId: randomUUID(), correlationId: 'SO-1' }, 'WMS'), orderId: 'SO-1', siteId: 'US-NJ1', warehouseOrderId: 'SO-1-R1' };
     await run([entry(confirmed, (inbound) => warehouseProgressInputs({ recordType: 'lading.wms.WarehouseOrderCancelled', value: confirmed }, inbound))]);
-    expect((await pool.query(`select order_id from "${readModelSchema}".reservations`)).rows).toEqual([]);
+    expect((await pool.query(`select order_id from "${h.readModelSchema}".reservations`)).rows).toEqual([]);
     expect(await fireWakeUps()).toEqual([streamIdOf(TENANT, 'order-release', 'SO-2')]);
     expect(await stream('SO-2')).toEqual(['OrderReceived', 'OrderHeld', 'OrderReleased', 'ReleaseOrderToWarehouse']);
-    const capacity = await pool.query(`select sum(released_orders)::int as n from "${readModelSchema}".site_day_releases`);
+    const capacity = await pool.query(`select sum(released_orders)::int as n from "${h.readModelSchema}".site_day_releases`);
     expect(capacity.rows[0].n).toBe(2);
   });
 
@@ -160,7 +95,7 @@ describe('order-release workflow on the kit: a unit of many records in one trans
     await run([placement('SO-M', 2), entry(moved, (inbound) => erpOrderInputs({ recordType: 'lading.erp.OrderAmended', value: moved }, inbound))]);
 
     expect(await stream('SO-M')).toEqual(['OrderReceived', 'OrderHeld', 'OrderAmended', 'OrderReleased', 'ReleaseOrderToWarehouse']);
-    const { rows } = await pool.query(`select site_id from "${readModelSchema}".reservations where order_id = 'SO-M'`);
+    const { rows } = await pool.query(`select site_id from "${h.readModelSchema}".reservations where order_id = 'SO-M'`);
     expect(rows).toEqual([{ site_id: 'US-IL1' }]);
   });
 });
@@ -174,13 +109,13 @@ describe('two tenants, the same order numbers, customer ids and SKUs, one shared
     expect(await stream('SO-1', OTHER)).toEqual(['OrderReceived', 'OrderReleased', 'ReleaseOrderToWarehouse']);
     // acme's 3 bolts: 2 for its SO-1, 1 left for its SO-2 (globex's 3 are globex's)
     expect(await stream('SO-2', TENANT)).toEqual(['OrderReceived', 'OrderHeld']);
-    const reserved = await pool.query(`select tenant_id, warehouse_order_id, quantity::int from "${readModelSchema}".reservations order by tenant_id, warehouse_order_id`);
+    const reserved = await pool.query(`select tenant_id, warehouse_order_id, quantity::int from "${h.readModelSchema}".reservations order by tenant_id, warehouse_order_id`);
     expect(reserved.rows).toEqual([
       { tenant_id: TENANT, warehouse_order_id: 'SO-1-R1', quantity: 2 },
       { tenant_id: OTHER, warehouse_order_id: 'SO-1-R1', quantity: 3 },
     ]);
     // one capacity pool per site and day, shared by the tenants the site serves
-    expect((await pool.query(`select sum(released_orders)::int as n from "${readModelSchema}".site_day_releases`)).rows[0].n).toBe(2);
+    expect((await pool.query(`select sum(released_orders)::int as n from "${h.readModelSchema}".site_day_releases`)).rows[0].n).toBe(2);
   });
 
   it("given both tenants hold SO-7, when globex cancels its SO-7, then acme's SO-7 stays held in acme's queue", async () => {
@@ -190,7 +125,7 @@ describe('two tenants, the same order numbers, customer ids and SKUs, one shared
 
     expect(await stream('SO-7', OTHER)).toEqual(['OrderReceived', 'OrderHeld', 'OrderCancelled']);
     expect(await stream('SO-7', TENANT)).toEqual(['OrderReceived', 'OrderHeld']);
-    expect((await pool.query(`select tenant_id, order_id from "${readModelSchema}".held_orders`)).rows).toEqual([{ tenant_id: TENANT, order_id: 'SO-7' }]);
+    expect((await pool.query(`select tenant_id, order_id from "${h.readModelSchema}".held_orders`)).rows).toEqual([{ tenant_id: TENANT, order_id: 'SO-7' }]);
   });
 
   it("given globex's credit hold on CUST-42, then only globex's order for CUST-42 is held for credit", async () => {

@@ -3,6 +3,7 @@ import {
   claimsGivenUpBy,
   createReleaseLedger,
   orderRelease,
+  REASONS_THAT_CLEAR_WITHOUT_THE_ORDER,
   releaseContextNeededFor,
   releaseScopeBuilder,
   releaseTriggerFor,
@@ -24,7 +25,7 @@ import {
   applyStockLevels,
   freeCancelledWarehouseOrder,
   heldOrdersFor,
-  heldOrdersWaitingForStock,
+  heldOrdersToSweep,
   lockReleaseSnapshot,
   markHandedOver,
   recordReleaseDecisions,
@@ -171,20 +172,21 @@ export function releaseFacts(schema: string): FactHandler<OrderReleaseFact> {
 }
 
 /**
- * Anti-entropy: held orders worth deciding again although nothing woke them (`worthReevaluating`),
- * a page of the queue per sweep, round robin, so a long queue is covered, not only its head.
+ * Anti-entropy: held orders worth deciding again although nothing woke them (the domain's
+ * `worthReevaluating`: a reason cleared by the stored facts and the clock), a page of the queue
+ * per sweep, round robin, so a long queue is covered, not only its head.
  */
-export function heldOrderSweep(schema: string, everyMs: number, pageSize = 500): Sweep {
+export function heldOrderSweep(schema: string, sites: SiteDirectory, everyMs: number, pageSize = 500): Sweep {
   const t = releaseTablesOf(schema);
   let after: { queuedSince: string; tenantId: string; orderId: string } | undefined;
   return {
     name: 'held-order sweep',
     everyMs,
     async run(tx, now) {
-      const page = await heldOrdersWaitingForStock(t, tx.client, { limit: pageSize, after });
+      const page = await heldOrdersToSweep(t, tx.client, { reasons: REASONS_THAT_CLEAR_WITHOUT_THE_ORDER, now, limit: pageSize, after });
       const last = page[page.length - 1]?.held;
       after = page.length < pageSize || !last ? undefined : { queuedSince: last.queuedSince, tenantId: last.tenantId, orderId: last.orderId };
-      const due = page.filter(({ held, levels }) => worthReevaluating(held, levels)).map(({ held }) => held);
+      const due = page.filter(({ held, facts }) => worthReevaluating(held, { ...facts, servesTenant: sites.serves(held.siteId, held.tenantId) }, now)).map(({ held }) => held);
       const sweep = `sweep-${now.toISOString()}`;
       await tx.wake(due.map((order, index) => wakeUp(order, new Date(now.getTime() + index), sweep, sweep, true)));
       return due.length;

@@ -81,8 +81,9 @@ export interface EventStoreTransaction {
   /** Batch form of recordInbox: returns the `inboxKey`s that were new (the others are duplicates). */
   recordInboxMany(consumer: string, inputs: readonly { tenantId: string; eventId: string }[]): Promise<Set<string>>;
   /**
-   * Schedules (or moves) a timer. With `unlessPending`, schedules nothing while any timer whose
-   * id starts with that prefix exists — and never waits on a timer a poller is firing.
+   * Schedules (or moves) a timer. With `unlessPending`, schedules nothing while a timer whose id
+   * starts with that prefix and that falls due no later exists — and never waits on a timer a
+   * poller is firing.
    */
   scheduleTimer<Command>(timer: TimerSchedule<Command>, options?: { unlessPending?: string }): Promise<void>;
   /**

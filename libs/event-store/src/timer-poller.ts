@@ -33,6 +33,9 @@ export interface TimerPollerOptions<Command> {
   logger?: Logger;
 }
 
+/** The columns of a claimed timer; `claimed_due_at` is its due time as text, exact to the microsecond (a Date keeps milliseconds). */
+const CLAIMED = 'timer_id, tenant_id, stream_id, due_at, due_at::text as claimed_due_at, command, attempts';
+
 export interface TimerPoller {
   /** Claims and fires due timers once; returns how many fired. */
   pollOnce(): Promise<number>;
@@ -67,12 +70,15 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
     attempts: row.attempts,
   });
 
-  /** Fires one claimed timer in `tx` behind a savepoint: deleted when it fired, rescheduled with backoff when it failed. */
-  async function fireClaimed(tx: EventStoreTransaction, timer: DueTimer<Command>): Promise<number> {
+  /**
+   * Fires one claimed timer in `tx` behind a savepoint: deleted when it fired, rescheduled with
+   * backoff when it failed. `claimedDueAt` is its due time as claimed (exact, as PostgreSQL's text).
+   */
+  async function fireClaimed(tx: EventStoreTransaction, timer: DueTimer<Command>, claimedDueAt: string): Promise<number> {
     try {
       await tx.savepoint('fire_timer', async () => {
         await fire(timer, tx);
-        await tx.client.query(`delete from ${t.timers} where timer_id = $1`, [timer.timerId]);
+        await deleteFired(tx, [timer.timerId], [claimedDueAt]);
       });
       return 1;
     } catch (error) {
@@ -86,14 +92,26 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
     }
   }
 
+  /**
+   * Deletes fired timers as they were claimed. A firing that asked for the same timer again at
+   * another time (a deadline re-armed, a wake-up moved) keeps the new one: deleting by id alone
+   * would drop it with the fired one. Asked again for the same time, it is the timer just fired.
+   */
+  async function deleteFired(tx: EventStoreTransaction, timerIds: readonly string[], claimedDueAts: readonly string[]): Promise<void> {
+    await tx.client.query(
+      `delete from ${t.timers} t using unnest($1::text[], $2::timestamptz[]) as c(timer_id, due_at) where t.timer_id = c.timer_id and t.due_at = c.due_at`,
+      [timerIds, claimedDueAts],
+    );
+  }
+
   /** A timer of a failed batch, in a transaction of its own (claimed again: another poller may have fired it meanwhile). */
   async function fireAlone(timerId: string): Promise<number> {
     return store.transaction(async (tx) => {
       const { rows } = await tx.client.query(
-        `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers} where timer_id = $1 and due_at <= now() for update skip locked`,
+        `select ${CLAIMED} from ${t.timers} where timer_id = $1 and due_at <= now() for update skip locked`,
         [timerId],
       );
-      return rows[0] ? fireClaimed(tx, toTimer(rows[0])) : 0;
+      return rows[0] ? fireClaimed(tx, toTimer(rows[0]), rows[0].claimed_due_at) : 0;
     });
   }
 
@@ -101,7 +119,7 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
     let failedBatch: string[] | undefined;
     const fired = await store.transaction(async (tx) => {
       const { rows } = await tx.client.query(
-        `select timer_id, tenant_id, stream_id, due_at, command, attempts from ${t.timers}
+        `select ${CLAIMED} from ${t.timers}
           where due_at <= now() and starts_with(timer_id, $2) order by due_at limit $1 for update skip locked`,
         [batchSize, options.timerIdPrefix ?? ''],
       );
@@ -110,7 +128,11 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
         try {
           await tx.savepoint('fire_timers', async () => {
             await fireAll(timers, tx);
-            await tx.client.query(`delete from ${t.timers} where timer_id = any($1::text[])`, [timers.map((timer) => timer.timerId)]);
+            await deleteFired(
+              tx,
+              timers.map((timer) => timer.timerId),
+              rows.map((row) => row.claimed_due_at),
+            );
           });
           return timers.length;
         } catch (error) {
@@ -122,7 +144,7 @@ export function createTimerPoller<Command = unknown>(options: TimerPollerOptions
         }
       }
       let count = 0;
-      for (const timer of timers) count += await fireClaimed(tx, timer);
+      for (const [index, timer] of timers.entries()) count += await fireClaimed(tx, timer, rows[index].claimed_due_at);
       return count;
     });
     if (!failedBatch) return fired;

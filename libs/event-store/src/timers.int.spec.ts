@@ -1,6 +1,6 @@
 import { Pool } from 'pg';
 import { testDatabaseUrl, waitUntil } from '@lading/testing';
-import { createEventStore } from './event-store';
+import { createEventStore, type EventStoreTransaction } from './event-store';
 import { eventStoreFixture, placed } from './test/fixture';
 import { createTimerPoller } from './timer-poller';
 import { silentLogger } from './types';
@@ -103,5 +103,35 @@ describe('durable timers (PostgreSQL)', () => {
     expect(rows).toEqual([{ timer_id: 'fail-bad', attempts: 1, last_error: 'Error: carrier unknown', later: true }]);
     expect(await fx.store.readStream('scan-check:fail-bad')).toHaveLength(0);
     expect(await fx.store.readStream('scan-check:fail-good')).toHaveLength(1);
+  });
+
+  it('given timers whose firing schedules them again at a later time (a silence check re-armed), then the new deadlines stay and only the fired ones are deleted, in a batch and one by one', async () => {
+    const past = new Date(Date.now() - 1000);
+    const later = new Date(Date.now() + 3_600_000);
+    const schedule = (ids: string[]) =>
+      fx.store.transaction(async (tx) => {
+        for (const id of ids) await tx.scheduleTimer({ timerId: id, tenantId: 'acme', dueAt: past, command: { type: 'CheckForScan', shipmentId: id } });
+      });
+    const rearm = async (timer: { timerId: string; tenantId: string; command: CheckScan }, tx: EventStoreTransaction) =>
+      tx.scheduleTimer({ timerId: timer.timerId, tenantId: timer.tenantId, dueAt: later, command: timer.command });
+    const pending = async (prefix: string) =>
+      (await fx.pool.query(`select timer_id, due_at from "${fx.schema}".timers where timer_id like $1 order by timer_id`, [`${prefix}%`])).rows.map((r) => [r.timer_id, r.due_at.toISOString()]);
+
+    await schedule(['rearm-batch-1', 'rearm-batch-2']);
+    const batch = createTimerPoller<CheckScan>({ store: fx.store, logger: silentLogger, timerIdPrefix: 'rearm-batch-', fireAll: async (timers, tx) => {
+        for (const timer of timers) await rearm(timer, tx);
+      } });
+    expect(await batch.pollOnce()).toBe(2);
+    expect(await pending('rearm-batch-')).toEqual([
+      ['rearm-batch-1', later.toISOString()],
+      ['rearm-batch-2', later.toISOString()],
+    ]);
+
+    await schedule(['rearm-one-1']);
+    // due to the microsecond (as a retry's backoff sets it), fired and not asked for again: deleted
+    await fx.pool.query(`insert into "${fx.schema}".timers (timer_id, tenant_id, due_at, command) values ('rearm-one-2', 'acme', now() - interval '1.234567 s', '{}')`);
+    const one = createTimerPoller<CheckScan>({ store: fx.store, logger: silentLogger, timerIdPrefix: 'rearm-one-', fire: async (timer, tx) => (timer.timerId === 'rearm-one-1' ? rearm(timer, tx) : undefined) });
+    expect(await one.pollOnce()).toBe(2);
+    expect(await pending('rearm-one-')).toEqual([['rearm-one-1', later.toISOString()]]);
   });
 });

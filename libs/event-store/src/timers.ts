@@ -25,7 +25,7 @@ export async function scheduleTimer(client: ClientBase, t: EventStoreTables, tim
     await client.query(
       `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command)
        select $1, $2, $3, $4, $5::jsonb
-       where not exists (select 1 from ${t.timers} where starts_with(timer_id, $6))
+       where not exists (select 1 from ${t.timers} where starts_with(timer_id, $6) and due_at <= $4)
        on conflict (timer_id) do nothing`,
       [timer.timerId, timer.tenantId, timer.streamId ?? null, timer.dueAt, JSON.stringify(timer.command), options.unlessPending],
     );
@@ -41,8 +41,9 @@ export async function scheduleTimer(client: ClientBase, t: EventStoreTables, tim
 
 /**
  * Schedules (or moves) several timers in one statement; the same rules as `scheduleTimer`. With
- * `unlessPending`, a timer is only inserted while no timer whose id starts with its prefix
- * exists (before this statement; of several timers with one prefix only the first is asked for).
+ * `unlessPending`, a timer is only inserted while no timer whose id starts with its prefix and
+ * that falls due no later exists (before this statement; of several timers with one prefix only
+ * the first is asked for). A timer pending for later does not cover one asked for sooner.
  */
 export async function scheduleTimers(
   client: ClientBase,
@@ -85,7 +86,7 @@ async function scheduleUnlessPending(client: ClientBase, t: EventStoreTables, ti
     `insert into ${t.timers} (timer_id, tenant_id, stream_id, due_at, command)
      select r.timer_id, r.tenant_id, r.stream_id, r.due_at, r.command
        from jsonb_to_recordset($1::jsonb) as r(timer_id text, tenant_id text, stream_id text, due_at timestamptz, command jsonb, prefix text)
-      where not exists (select 1 from ${t.timers} p where starts_with(p.timer_id, r.prefix))
+      where not exists (select 1 from ${t.timers} p where starts_with(p.timer_id, r.prefix) and p.due_at <= r.due_at)
      on conflict (timer_id) do nothing`,
     [JSON.stringify(rows)],
   );

@@ -1,10 +1,10 @@
 import { assertNever } from '@lading/decider';
-import { heldOrdersToReevaluate, type HeldOrder, type HoldReasonCode, type ReleaseTrigger, type StockLevelFact } from '@lading/order-release-domain';
+import { heldOrdersToReevaluate, type HeldOrder, type HoldReasonCode, type ReleaseTrigger } from '@lading/order-release-domain';
 import type { Queryable, ReleaseTables } from './schema';
 
 // The queue of held orders (and backordered rests), one row per (tenant, order): the domain's
 // HeldOrder. SQL narrows by key; the domain decides which orders a change concerns and in
-// which order (heldOrdersToReevaluate, worthReevaluating).
+// which order (heldOrdersToReevaluate; the sweep's worthReevaluating, see sweep.sql.ts).
 
 export interface HeldRow {
   order_id: string;
@@ -51,32 +51,4 @@ export async function heldOrdersFor(t: ReleaseTables, q: Queryable, trigger: Rel
     }
   })();
   return heldOrdersToReevaluate((rows as HeldRow[]).map(heldOrderOfRow), trigger);
-}
-
-/**
- * Held orders waiting for stock, oldest first, with the levels of what they wait for: the
- * sweep's candidates (the domain's `worthReevaluating` picks). `after` pages through the queue
- * across sweeps so that a long queue is covered, not just its head.
- */
-export async function heldOrdersWaitingForStock(
-  t: ReleaseTables,
-  q: Queryable,
-  options: { limit: number; after?: { queuedSince: string; tenantId: string; orderId: string } },
-): Promise<{ held: HeldOrder; levels: Map<string, Pick<StockLevelFact, 'onHand' | 'allocated'>> }[]> {
-  const after = options.after;
-  const { rows } = await q.query(
-    `select h.*,
-            (select coalesce(json_agg(json_build_object('sku', s.sku, 'on_hand', s.on_hand, 'allocated', s.allocated)), '[]')
-               from jsonb_array_elements(h.waiting_for) w
-               join ${t.stockLevels} s on s.tenant_id = h.tenant_id and s.site_id = h.site_id and s.sku = w->>'sku') as levels
-       from ${t.heldOrders} h
-      where 'INSUFFICIENT_INVENTORY' = any(h.reasons)
-        and ($2::timestamptz is null or (h.queued_since, h.tenant_id, h.order_id) > ($2::timestamptz, $3::text, $4::text))
-      order by h.queued_since, h.tenant_id, h.order_id limit $1`,
-    [options.limit, after?.queuedSince ?? null, after?.tenantId ?? null, after?.orderId ?? null],
-  );
-  return (rows as (HeldRow & { levels: { sku: string; on_hand: number; allocated: number }[] })[]).map((row) => ({
-    held: heldOrderOfRow(row),
-    levels: new Map(row.levels.map((l) => [l.sku, { onHand: Number(l.on_hand), allocated: Number(l.allocated) }])),
-  }));
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MessageHandler } from '@nestjs/microservices';
 import { keyOf, topicCatalog, type TopicName } from '@lading/contracts';
 import { NonRetriableError } from '@lading/errors';
-import { createEventStore, createOutboxRelay, createPollingLoop, createTimerPoller, groupCommitUnitOfWork, migrateEventStore, runMigrations, type GroupCommitUnit } from '@lading/event-store';
+import { createEventStore, createOutboxRelay, createPollingLoop, groupCommitUnitOfWork, migrateEventStore, runMigrations, type GroupCommitUnit } from '@lading/event-store';
 import { createEventProducer, createJsonLogger, createKafkaClient, createMessagingMetrics, KafkaTransport, NestJsonLogger, type MessageContext } from '@lading/messaging';
 import { createAvroSerde } from '@lading/schema-registry';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -77,16 +77,7 @@ export async function startService<Settings>(
         },
       })
     : undefined;
-  const timers = createTimerPoller<unknown>({
-    store,
-    logger,
-    batchSize: config.unitOfWorkSize,
-    pollIntervalMs: 200,
-    timerIdPrefix: runtime.timerPrefix,
-    fireAll: async (due, tx) => {
-      await runtime.fire(tx, due, now());
-    },
-  });
+  const timers = runtime.wakeUpPoller({ now, batchSize: config.unitOfWorkSize, pollIntervalMs: 200 });
   const sweeps = (parts.sweeps ?? []).map((sweep) =>
     createPollingLoop({
       name: `${definition.name} ${sweep.name}`,

@@ -56,8 +56,9 @@ export interface WakeUp<Command = unknown> {
    */
   reason: string;
   /**
-   * Ask nothing while any wake-up of this stream is pending: the pending one fires later and
-   * decides on the state as it will be then (default false).
+   * Ask nothing while a wake-up of this stream is pending that falls due no later: that one
+   * decides on the state as it will be then (default false). One pending for later (a window
+   * opening tomorrow) does not cover a wake-up asked for now.
    */
   unlessPending?: boolean;
   /** Journey and cause of the decision it will trigger. */

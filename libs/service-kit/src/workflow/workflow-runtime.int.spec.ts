@@ -14,7 +14,8 @@ import type { DecisionWorkflow } from './workflow';
 jest.setTimeout(60_000);
 
 type Book = { type: 'Book'; bookingId: string; slots: number; capacity?: number };
-type Remind = { type: 'Remind'; bookingId: string };
+/** `notBefore`: a reminder decided earlier than that is too early and does nothing (a window not open yet). */
+type Remind = { type: 'Remind'; bookingId: string; notBefore?: string };
 type DockCommand = Book | Remind;
 type DockEvent = { type: 'Booked'; bookingId: string; slots: number } | { type: 'Refused'; bookingId: string } | { type: 'Reminded'; bookingId: string };
 interface Dock {
@@ -24,8 +25,11 @@ interface Dock {
 
 const dock: Decider<DockCommand, DockEvent, Dock> = {
   initialState: () => ({ booked: 0, bookings: [] }),
-  decide: (command, state) => {
-    if (command.type === 'Remind') return state.bookings.includes(command.bookingId) ? [{ type: 'Reminded', bookingId: command.bookingId }] : [];
+  decide: (command, state, { now }) => {
+    if (command.type === 'Remind') {
+      const tooEarly = command.notBefore !== undefined && now.getTime() < Date.parse(command.notBefore);
+      return state.bookings.includes(command.bookingId) && !tooEarly ? [{ type: 'Reminded', bookingId: command.bookingId }] : [];
+    }
     if (state.bookings.includes(command.bookingId)) return [];
     const capacity = command.capacity ?? 50;
     return state.booked + command.slots <= capacity ? [{ type: 'Booked', bookingId: command.bookingId, slots: command.slots }] : [{ type: 'Refused', bookingId: command.bookingId }];
@@ -135,6 +139,21 @@ describe('the service kit: one unit of work in one transaction', () => {
     expect(await eventsOf('acme', 'D1')).toEqual(['Booked:B1@1', 'Reminded:B1@2']);
   });
 
+  it('given the app clock 2 minutes behind the database clock, when wake-ups fall due by the database clock, then each is decided at a time no earlier than its due time, and none is dropped as too early', async () => {
+    await run([book('acme', 'D1', 'B1', 1), book('acme', 'D2', 'B2', 1)]);
+    const dbNow: Date = (await pool.query('select now() as now')).rows[0].now;
+    const appNow = () => new Date(Date.now() - 2 * 60_000);
+    // due by the database clock (the poller claims with its now()), not yet by the app's
+    const remind = (dockId: string, bookingId: string, dueAt: Date): WakeUp => ({
+      tenantId: 'acme', streamType: 'dock', key: dockId, command: { type: 'Remind', bookingId, notBefore: dueAt.toISOString() }, dueAt, reason: `remind:${bookingId}`, correlationId: bookingId, causationId: bookingId,
+    });
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([remind('D1', 'B1', new Date(dbNow.getTime() - 90_000)), remind('D2', 'B2', new Date(dbNow.getTime() - 1_000))]));
+    // the kit's poller, as startService runs it: claimed by the database clock, decided by the app's
+    expect(await runtime.wakeUpPoller({ now: appNow }).pollOnce()).toBe(2);
+    expect(await eventsOf('acme', 'D1')).toEqual(['Booked:B1@1', 'Reminded:B1@2']);
+    expect(await eventsOf('acme', 'D2')).toEqual(['Booked:B2@1', 'Reminded:B2@2']);
+  });
+
   it('given a wake-up pending for a stream, when another asks unless one is pending, then nothing more is scheduled', async () => {
     const wake = (reason: string, unlessPending: boolean): WakeUp => ({ tenantId: 'acme', streamType: 'dock', key: 'D9', command: { type: 'Remind', bookingId: 'X' }, dueAt: NOW, reason, unlessPending, correlationId: 'X', causationId: reason });
     await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('first', true), wake('second', true)]));
@@ -143,6 +162,20 @@ describe('the service kit: one unit of work in one transaction', () => {
 
     const { rows } = await pool.query(`select timer_id from "${schema}".timers order by timer_id`);
     expect(rows.map((r) => r.timer_id)).toEqual(['docks.acme/dock:D9#first', 'docks.acme/dock:D9#window']);
+  });
+
+  it('given a wake-up pending for a stream tomorrow, when another asks for now unless one is pending, then it is scheduled: only one due no later covers it', async () => {
+    const tomorrow = new Date(NOW.getTime() + 24 * 3_600_000);
+    const wake = (reason: string, dueAt: Date, unlessPending: boolean): WakeUp => ({ tenantId: 'acme', streamType: 'dock', key: 'D9', command: { type: 'Remind', bookingId: 'X' }, dueAt, reason, unlessPending, correlationId: 'X', causationId: reason });
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('window', tomorrow, false)]));
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('stock', NOW, true)]));
+    await store.transaction((tx) => runtime.workflowTransaction(tx).wake([wake('credit', NOW, true)]));
+
+    const { rows } = await pool.query(`select timer_id, due_at from "${schema}".timers order by due_at, timer_id`);
+    expect(rows.map((r) => [r.timer_id, r.due_at.toISOString()])).toEqual([
+      ['docks.acme/dock:D9#stock', NOW.toISOString()],
+      ['docks.acme/dock:D9#window', tomorrow.toISOString()],
+    ]);
   });
 
   it("given a stream holding another tenant's event (tampered), when a decision reads it, then it is refused as TENANT_MISMATCH and nothing is applied", async () => {

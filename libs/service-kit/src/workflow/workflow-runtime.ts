@@ -1,4 +1,4 @@
-import { createGroupCommitter, inboxKey, StreamConflictError, type DueTimer, type EventStore, type EventStoreTransaction, type GroupCommitter, type Logger, type TimerSchedule } from '@lading/event-store';
+import { createGroupCommitter, createTimerPoller, inboxKey, StreamConflictError, type DueTimer, type EventStore, type EventStoreTransaction, type GroupCommitter, type Logger, type TimerPoller, type TimerSchedule } from '@lading/event-store';
 import { decideAll } from './decision-loop';
 import { streamIdOf, type DecisionInput, type FactInput, type WakeUp, type WorkflowInput } from './inputs';
 import type { Decided, DecisionWorkflow, FactHandler, WorkflowTransaction } from './workflow';
@@ -101,9 +101,18 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
     return { handled: pending.length, duplicates: entries.length - pending.length, decided };
   }
 
-  /** Due wake-ups, decided together as one unit (no inbox: the timer row is deleted in the same transaction). */
+  /**
+   * Due wake-ups, decided together as one unit (no inbox: the timer row is deleted in the same
+   * transaction). They are decided at `now` (the app clock) or, when that is earlier, at the
+   * latest due time among them: the poller claims timers by the database clock, and a wake-up
+   * decided before its due time (app clock behind) would find what it waits for not there yet,
+   * schedule nothing, and be deleted — a window wake-up would delete itself. The latest due
+   * time is no later than the database clock that found them due, and no decision of the batch
+   * sees a time before its own due time; one time for all keeps the batch one set-wise unit.
+   */
   async function fire(tx: EventStoreTransaction, due: readonly DueTimer<unknown>[], now: Date): Promise<Decided[]> {
     const timers = due as readonly DueTimer<WakeUpCommand>[];
+    const at = decisionTimeOf(timers, now);
     const inputs = timers.map(
       (timer): DecisionInput => ({
         kind: 'decision',
@@ -111,10 +120,10 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
         streamType: timer.command.streamType,
         key: timer.command.key,
         command: timer.command.command,
-        cause: { eventId: timer.command.causationId, correlationId: timer.command.correlationId, occurredAt: now.getTime() },
+        cause: { eventId: timer.command.causationId, correlationId: timer.command.correlationId, occurredAt: at.getTime() },
       }),
     );
-    return decideAll(withWake(tx), workflows, inputs, now);
+    return decideAll(withWake(tx), workflows, inputs, at);
   }
 
   /**
@@ -148,6 +157,22 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
     fire,
     /** Timer ids of this service start with it: its poller claims only its own. */
     timerPrefix,
+    /**
+     * The poller of this service's wake-ups (as `startService` runs it): claims due timers by the
+     * database clock, a batch per transaction, and `fire`s them with `now()`, the app clock.
+     */
+    wakeUpPoller(poll: { now: () => Date; batchSize?: number; pollIntervalMs?: number }): TimerPoller {
+      return createTimerPoller<unknown>({
+        store,
+        logger: options.logger,
+        batchSize: poll.batchSize,
+        pollIntervalMs: poll.pollIntervalMs,
+        timerIdPrefix: timerPrefix,
+        fireAll: async (due, tx) => {
+          await fire(tx, due, poll.now());
+        },
+      });
+    },
     /** A group committer over `run`: units submitted while a transaction runs commit together in the next. */
     groupCommitter(now: () => Date): GroupCommitter<UnitEntry> {
       return createGroupCommitter<UnitEntry>({
@@ -163,6 +188,13 @@ export function createWorkflowRuntime(options: WorkflowRuntimeOptions) {
 }
 
 export type WorkflowRuntime = ReturnType<typeof createWorkflowRuntime>;
+
+/** When fired wake-ups are decided: `now`, or the latest due time among them when that is later (see `fire`). */
+function decisionTimeOf(timers: readonly Pick<DueTimer<unknown>, 'dueAt'>[], now: Date): Date {
+  let at = now.getTime();
+  for (const timer of timers) at = Math.max(at, new Date(timer.dueAt).getTime());
+  return new Date(at);
+}
 
 function streamsOf(inputs: readonly WorkflowInput[]): { streamId: string; streamType: string; tenantId: string }[] {
   const streams = new Map<string, { streamId: string; streamType: string; tenantId: string }>();

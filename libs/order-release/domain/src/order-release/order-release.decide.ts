@@ -14,7 +14,7 @@ import {
   ReleaseLine,
   WarehouseRelease,
 } from './order-release';
-import { decideRelease, ReleaseDecision } from './release-decision';
+import { decideRelease, nextWindowAwaited, ReleaseDecision } from './release-decision';
 
 /** The ERP placed an order (from `OrderPlaced`). */
 export type PlaceOrder = { type: 'PlaceOrder'; data: { order: OrderDetails; context: ReleaseContext } };
@@ -128,7 +128,7 @@ export function reevaluateOrder(command: ReevaluateOrder, state: OrderReleaseSta
       return releaseOrHold(state.order, state.queuedSince, context, now, state.status === 'Held' ? state.reasons : undefined);
     case 'PartiallyReleased': {
       const decision = decideRelease({ order: state.order, lines: state.backordered, lineProblems: [], context, now });
-      if (decision.outcome === 'HOLD') return sameCodes(decision.reasons, state.reasons) ? [] : [held(state.order, state.queuedSince, decision.reasons, decision.heldLines, true, now)];
+      if (decision.outcome === 'HOLD') return sameHold(decision.reasons, state.reasons) ? [] : [held(state.order, state.queuedSince, decision.reasons, decision.heldLines, true, now)];
       return released(state.order, state.queuedSince, state.releases, decision, now);
     }
     case 'Unplaced':
@@ -166,14 +166,14 @@ function requireOrderIdentity(order: OrderDetails): void {
 
 /**
  * Decides the whole order. `previousReasons` is given on re-evaluation of a held order: holding
- * it again for the same reason codes emits nothing, so a stream of inventory changes does not
- * flood the stream with identical holds.
+ * it again for the same reason codes, until the same window opening, emits nothing, so a stream
+ * of inventory changes does not flood the stream with identical holds (see `sameHold`).
  */
 function releaseOrHold(order: OrderDetails, queuedSince: string, context: ReleaseContext, now: Date, previousReasons?: HoldReason[]): OrderReleaseMessage[] {
   const { lines, problems } = normaliseLines(order.lines);
   const decision = decideRelease({ order, lines, lineProblems: problems, context, now });
   if (decision.outcome === 'HOLD') {
-    if (previousReasons && sameCodes(previousReasons, decision.reasons)) return [];
+    if (previousReasons && sameHold(previousReasons, decision.reasons)) return [];
     return [held(order, queuedSince, decision.reasons, decision.heldLines, false, now)];
   }
   return released(order, queuedSince, [], decision, now);
@@ -222,7 +222,12 @@ function held(order: OrderDetails, queuedSince: string, reasons: HoldReason[], h
   return { type: 'OrderHeld', data: { orderId, tenantId, customerId, siteId, reasons, heldLines, backorder, queuedSince, heldAt: now.toISOString() } };
 }
 
-function sameCodes(a: readonly HoldReason[], b: readonly HoldReason[]): boolean {
+/**
+ * Whether a hold repeats the one on record: the same reason codes and the same window opening
+ * awaited. A hold until another opening (the awaited one passed unseen, a new operating day is
+ * full too, the site moved its window) is news: recorded, so the app wakes the order then.
+ */
+function sameHold(a: readonly HoldReason[], b: readonly HoldReason[]): boolean {
   const codes = (reasons: readonly HoldReason[]) => [...new Set(reasons.map((r) => r.code))].sort().join(',');
-  return codes(a) === codes(b);
+  return codes(a) === codes(b) && nextWindowAwaited(a) === nextWindowAwaited(b);
 }

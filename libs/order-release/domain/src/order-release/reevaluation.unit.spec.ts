@@ -1,5 +1,5 @@
 import { DeciderSpecification } from '@lading/decider';
-import { contextWith, NOW, order, stock } from './order-release.fixtures';
+import { contextWith, NOW, order, site, stock } from './order-release.fixtures';
 import { orderRelease } from './order-release.decide';
 import { OrderDetails, OrderHeld, OrderReleaseMessage, ReleaseContext } from './order-release';
 import { HeldOrder, heldOrderFromEvent, heldOrderOf, heldOrdersToReevaluate, releaseContextNeededFor, stockAwaitedByOlderOrders } from './reevaluation';
@@ -142,3 +142,39 @@ describe('re-evaluating held orders', () => {
     });
   });
 });
+
+describe('re-evaluating an order held until its site window opens', () => {
+  const afterCutOff = new Date('2026-01-15T20:00:00Z'); // 15:00 in New York, a Thursday
+  const heldPastCutOff = DeciderSpecification.for(orderRelease, { now: afterCutOff }).given([]).when({ type: 'PlaceOrder', data: { order, context: contextWith() } }).events();
+  const reevaluateAt = (now: Date, context: ReleaseContext = contextWith()) =>
+    DeciderSpecification.for(orderRelease, { now }).given(heldPastCutOff).when({ type: 'ReevaluateOrder', data: { orderId: order.orderId, context } });
+  const opensAt = (messages: OrderReleaseMessage[]) => messages.flatMap((m) => (m.type === 'OrderHeld' ? m.data.reasons.map((r) => ('nextWindowOpensAt' in r ? r.nextWindowOpensAt : r.code)) : []));
+
+  it("given an order held past Thursday's cut-off until Friday's window, when it is re-evaluated before that window opens, then nothing is emitted: it waits for the same opening", () => {
+    expect(opensAt(heldPastCutOff)).toEqual(['2026-01-16T11:00:00.000Z']);
+    reevaluateAt(new Date('2026-01-16T03:00:00Z')).thenNothingHappens();
+  });
+
+  it("given an order held until Friday's window, when it is re-evaluated only after Friday's cut-off (its wake-up was lost), then it is held again naming Saturday's window, so that its wake-up is asked for again", () => {
+    expect(opensAt(reevaluateAt(new Date('2026-01-16T21:00:00Z')).events())).toEqual(['2026-01-17T11:00:00.000Z']);
+  });
+
+  it("given an order held until Friday's window, when it is re-evaluated in Friday's window and Friday is full, then it is held for capacity until Saturday's window, not quietly", () => {
+    const full = contextWith({ site: { ...site, releasedOrders: { operatingDay: '2026-01-16', count: 100 } } });
+    const events = reevaluateAt(new Date('2026-01-16T15:00:00Z'), full).events();
+    expect(events.map((m) => m.type)).toEqual(['OrderHeld']);
+    expect(opensAt(events)).toEqual(['2026-01-17T11:00:00.000Z']);
+  });
+
+  it('given an order held for capacity until the next window, when it is re-evaluated on the next operating day and that day is full too, then it is held again naming the window after', () => {
+    const full = (operatingDay: string) => contextWith({ site: { ...site, releasedOrders: { operatingDay, count: 100 } } });
+    const heldForCapacity = DeciderSpecification.for(orderRelease, { now: NOW }).given([]).when({ type: 'PlaceOrder', data: { order, context: full('2026-01-15') } }).events();
+    const nextDay = DeciderSpecification.for(orderRelease, { now: new Date('2026-01-16T15:00:00Z') })
+      .given(heldForCapacity)
+      .when({ type: 'ReevaluateOrder', data: { orderId: order.orderId, context: full('2026-01-16') } })
+      .events();
+    expect(opensAt(heldForCapacity)).toEqual(['2026-01-16T11:00:00.000Z']);
+    expect(opensAt(nextDay)).toEqual(['2026-01-17T11:00:00.000Z']);
+  });
+});
+

@@ -1,6 +1,6 @@
-import { addDays, instantAtLocalTime, isKnownTimeZone, isLocalTime, releaseWindowAt, validatePostalAddress } from '@lading/shared-domain';
+import { addDays, instantAtLocalTime, isKnownTimeZone, isLocalTime, releaseWindowAt, validatePostalAddress, type LocalDate } from '@lading/shared-domain';
 import { allocate } from './allocation';
-import { HoldReason, LineProblem, OrderDetails, ReleaseContext, ReleaseLine, Shortage } from './order-release';
+import { HoldReason, LineProblem, OrderDetails, ReleaseContext, ReleaseLine, Shortage, SiteReadiness } from './order-release';
 
 export type ReleaseDecision =
   | { outcome: 'RELEASE'; lines: ReleaseLine[]; backordered: ReleaseLine[]; shortages: Shortage[]; operatingDay: string }
@@ -53,8 +53,21 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
       shortages: allocation.shortages,
     });
 
-  const site = context.site;
-  let operatingDay: string | undefined;
+  const { reasons: siteReasons, operatingDay } = siteHoldReasons(context.site, order, now);
+  reasons.push(...siteReasons);
+
+  if (reasons.length > 0 || operatingDay === undefined) return { outcome: 'HOLD', reasons, heldLines: lines };
+  return { outcome: 'RELEASE', lines: allocation.reserve, backordered: allocation.backorder, shortages: allocation.shortages, operatingDay };
+}
+
+/**
+ * What holds an order of `order.tenantId` at `order.siteId` at the site itself at `now` (the
+ * site part of `decideRelease`): unknown, closed, outside its window or at capacity. With no
+ * reasons, `operatingDay` is the day a release counts against.
+ */
+export function siteHoldReasons(site: SiteReadiness | undefined, order: Pick<OrderDetails, 'siteId' | 'tenantId'>, now: Date): { reasons: HoldReason[]; operatingDay?: LocalDate } {
+  const reasons: HoldReason[] = [];
+  let operatingDay: LocalDate | undefined;
   if (!site || site.siteId !== order.siteId) {
     reasons.push({ code: 'UNKNOWN_SITE', message: `site ${order.siteId} has not reported its status`, siteId: order.siteId });
   } else if (!site.servesTenant) {
@@ -89,7 +102,17 @@ export function decideRelease({ order, lines, lineProblems, context, now }: Rele
         });
     }
   }
-
-  if (reasons.length > 0 || operatingDay === undefined) return { outcome: 'HOLD', reasons, heldLines: lines };
-  return { outcome: 'RELEASE', lines: allocation.reserve, backordered: allocation.backorder, shortages: allocation.shortages, operatingDay };
+  return { reasons, operatingDay };
 }
+
+/**
+ * The time a hold waits for, if it waits for one: the earliest next window opening its reasons
+ * name (PAST_CUT_OFF, NO_CAPACITY). The order is to be decided again then.
+ */
+export function nextWindowAwaited(reasons: readonly HoldReason[]): string | undefined {
+  return reasons
+    .map((reason) => ('nextWindowOpensAt' in reason ? reason.nextWindowOpensAt : undefined))
+    .filter((at): at is string => typeof at === 'string')
+    .sort()[0];
+}
+

@@ -167,6 +167,15 @@ export function siteReadinessOf(site: SiteStatusFact | undefined, releasedOrders
 }
 
 /**
+ * A site's readiness for a decision at `now`, with the releases counted (`releasedOn`) for the
+ * operating day a release at `now` counts against.
+ */
+export function siteReadinessAt(site: SiteStatusFact | undefined, releasedOn: (operatingDay: LocalDate) => number, servesTenant: boolean, now: Date): SiteReadiness | undefined {
+  const operatingDay = operatingDayFor(site, now) ?? now.toISOString().slice(0, 10);
+  return siteReadinessOf(site, { operatingDay, count: releasedOn(operatingDay) }, servesTenant);
+}
+
+/**
  * The operating day a release at `now` counts against for capacity: the current window's, else
  * the next one's; undefined for a site a decision holds as UNKNOWN_SITE without looking at capacity.
  */

@@ -1,6 +1,6 @@
 import type { OrderReleaseMessage, ReleaseContext, StockPosition } from '../order-release/order-release';
 import { heldOrderFromEvent, stockAwaitedByOlderOrders, type HeldOrder, type ReleaseContextNeeds } from '../order-release/reevaluation';
-import { creditStandingOf, operatingDayFor, siteReadinessOf, stockPositionOf, type CreditHold, type SiteStatusFact, type StockLevelFact } from './release-facts';
+import { creditStandingOf, siteReadinessAt, stockPositionOf, type CreditHold, type SiteStatusFact, type StockLevelFact } from './release-facts';
 
 /** What a release decision reads for: the domain's needs plus the order they are for. */
 export interface ReleaseContextRequest extends ReleaseContextNeeds {
@@ -106,10 +106,8 @@ export function createReleaseLedger(snapshot: ReleaseSnapshot) {
         inventory[sku] = stockPositionOf(entry.level, entry.reserved, awaited[sku] ?? 0);
       }
       const credit = creditStandingOf(snapshot.credit.get(customerKey(tenantId, customerId)) ?? [], customerId, orderId);
-      const siteFact = snapshot.sites.get(siteId);
-      const operatingDay = operatingDayFor(siteFact, now) ?? now.toISOString().slice(0, 10);
-      const released = { operatingDay, count: snapshot.releasedOrders.get(siteDayKey(siteId, operatingDay)) ?? 0 };
-      const site = siteReadinessOf(siteFact, released, snapshot.serves(siteId, tenantId));
+      const releasedOn = (operatingDay: string) => snapshot.releasedOrders.get(siteDayKey(siteId, operatingDay)) ?? 0;
+      const site = siteReadinessAt(snapshot.sites.get(siteId), releasedOn, snapshot.serves(siteId, tenantId), now);
       return { credit, ...(site === undefined ? {} : { site }), inventory };
     },
 

@@ -1,6 +1,8 @@
-import type { OrderReleaseMessage, OrderReleaseState } from '../order-release/order-release';
+import type { LocalDate } from '@lading/shared-domain';
+import { SITE_HOLD_REASONS, type HoldReasonCode, type OrderReleaseMessage, type OrderReleaseState } from '../order-release/order-release';
 import type { HeldOrder, ReleaseTrigger } from '../order-release/reevaluation';
-import type { ReleaseFact, StockLevelFact } from './release-facts';
+import { nextWindowAwaited, siteHoldReasons } from '../order-release/release-decision';
+import { creditStandingOf, siteReadinessAt, type CreditHold, type ReleaseFact, type SiteStatusFact, type StockLevelFact } from './release-facts';
 
 // =============================================================================================
 // When a held order must be decided again. Facts and decisions wake the orders they concern
@@ -46,26 +48,57 @@ export function windowReevaluationsFor(messages: readonly OrderReleaseMessage[])
   const due: { orderId: string; dueAt: string }[] = [];
   for (const message of messages) {
     if (message.type !== 'OrderHeld') continue;
-    const opensAt = message.data.reasons
-      .map((reason) => ('nextWindowOpensAt' in reason ? reason.nextWindowOpensAt : undefined))
-      .filter((at): at is string => typeof at === 'string')
-      .sort()[0];
+    const opensAt = nextWindowAwaited(message.data.reasons);
     if (opensAt) due.push({ orderId: message.data.orderId, dueAt: opensAt });
   }
   return due;
 }
 
 /**
- * Anti-entropy: whether a held order may be releasable now although nothing woke it — it
- * waits for stock and some of a SKU it waits for is on hand and not allocated. Wake-ups come
- * from facts and decisions, and row locks make a fact either visible to a decision or wait for
- * its hold; this bounds the cost of a wake-up lost anyway (a timer removed by hand, rows edited
- * by an operator) to one sweep interval.
+ * The hold reasons that may clear without a message of the order itself: with time (a window
+ * opens, a new operating day brings capacity) or with facts order-release stores (stock, credit,
+ * a site's status). Invalid lines or address wait for the ERP to amend the order.
  */
-export function worthReevaluating(held: HeldOrder, levels: ReadonlyMap<string, Pick<StockLevelFact, 'onHand' | 'allocated'>>): boolean {
-  if (!held.reasons.includes('INSUFFICIENT_INVENTORY')) return false;
-  return held.waitingFor.some((line) => {
-    const level = levels.get(line.sku);
-    return !!level && level.onHand - level.allocated > 0;
+export const REASONS_THAT_CLEAR_WITHOUT_THE_ORDER: readonly HoldReasonCode[] = ['CREDIT_HOLD', 'INSUFFICIENT_INVENTORY', ...SITE_HOLD_REASONS];
+
+/** What the sweep read of a held order's world, without locks (the decision it asks for reads it again, locked). */
+export interface StoredFactsOfHeldOrder {
+  /** The levels of the SKUs it waits for, by SKU (a SKU never reported is absent). */
+  levels: ReadonlyMap<string, Pick<StockLevelFact, 'onHand' | 'allocated'>>;
+  /** Its customer's credit holds (of its tenant). */
+  creditHolds: readonly Pick<CreditHold, 'orderId' | 'inForce'>[];
+  /** Its site's status; undefined when the site never reported. */
+  site?: SiteStatusFact;
+  /** Releases counted at its site for an operating day. */
+  releasedOn(operatingDay: LocalDate): number;
+  /** Whether its site serves its tenant (the site directory). */
+  servesTenant: boolean;
+}
+
+/**
+ * Anti-entropy: whether a held order may be releasable now although nothing woke it — one of
+ * its reasons has cleared by the stored facts and the clock: stock of a SKU it waits for is on
+ * hand and not allocated, its customer's credit holds are lifted, or its site would take it now
+ * (reported, serving its tenant, open, inside its window, with capacity left). Wake-ups come from
+ * facts, decisions and window timers, and row locks make a fact either visible to a decision or
+ * wait for its hold; this bounds the cost of a wake-up lost anyway (a timer removed by hand,
+ * deleted by a defect, rows edited by an operator) to one sweep interval.
+ */
+export function worthReevaluating(held: HeldOrder, facts: StoredFactsOfHeldOrder, now: Date): boolean {
+  let siteTakesIt: boolean | undefined;
+  const siteWouldTakeIt = () => (siteTakesIt ??= siteHoldReasons(siteReadinessAt(facts.site, facts.releasedOn, facts.servesTenant, now), held, now).reasons.length === 0);
+  return held.reasons.some((code) => {
+    if (!REASONS_THAT_CLEAR_WITHOUT_THE_ORDER.includes(code)) return false;
+    switch (code) {
+      case 'INSUFFICIENT_INVENTORY':
+        return held.waitingFor.some((line) => {
+          const level = facts.levels.get(line.sku);
+          return !!level && level.onHand - level.allocated > 0;
+        });
+      case 'CREDIT_HOLD':
+        return !creditStandingOf(facts.creditHolds, held.customerId, held.orderId).onHold;
+      default:
+        return siteWouldTakeIt();
+    }
   });
 }
