@@ -5,6 +5,7 @@ import { commitCutOff, countAfter, cursorAfter, readCommittedAfter } from './com
 import type { EventStore } from './event-store';
 import { counter, gauge, histogram } from './metrics';
 import { createPollingLoop } from './polling-loop';
+import { relayLease } from './relay-lease';
 import { relayParking } from './relay-parking';
 import { CommitCursor, jsonLogger, Logger, START_OF_LOG, StoredEvent } from './types';
 
@@ -37,6 +38,12 @@ export interface OutboxRelayOptions {
   leadershipRetryMs?: number;
   /** Wait after a publish failed for an outage before the same batch is tried again (default 1000 ms). */
   publishRetryMs?: number;
+  /**
+   * Leadership lease (default 30,000 ms): a follower replaces a leader whose heartbeat (written
+   * by its loop, by the database clock) is older than this — a leader frozen while holding the
+   * lock. Keep it above the longest one `publish` call may take (the producer's retries).
+   */
+  leaseMs?: number;
   /**
    * While leading, take the bodies (payload, metadata) of events this process appended from
    * memory instead of reading them back (default true): the relay still reads which events come
@@ -81,7 +88,8 @@ export interface OutboxRelay {
  * Leadership: one session-level advisory lock per relay name. The leader does all its reads
  * and checkpoint writes on the session holding the lock, so a leader whose session died
  * cannot move the checkpoint; PostgreSQL releases the lock with the session and a follower
- * takes over within `leadershipRetryMs`.
+ * takes over within `leadershipRetryMs`. A leader that stops making progress while its session
+ * stays open is replaced once its lease runs out (relay-lease.ts).
  *
  * Poison: an event `publish` refuses (not for an outage) is parked with its cause, the later
  * events of its stream are parked behind it, and every other stream flows (relay-parking.ts).
@@ -94,6 +102,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const leadershipRetryMs = options.leadershipRetryMs ?? 1000;
   const publishRetryMs = options.publishRetryMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const logger = options.logger ?? jsonLogger('event-store.outbox-relay');
   const registry = options.registry ?? new Registry();
   const filter = { streamTypes: options.streamTypes, eventTypes: options.eventTypes };
@@ -142,19 +151,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as number);
     }
   };
-  const parking = relayParking({ tables: t, name, publish, renew: async () => undefined, registry, logger });
+  const lease = relayLease({ tables: t, name, lockKey, leaseMs, logger });
+  const parking = relayParking({ tables: t, name, publish, renew: lease.renew, registry, logger });
 
   async function tryLead(): Promise<boolean> {
     const client = await store.pool.connect();
     try {
-      const { rows } = await client.query(`select pg_try_advisory_lock(hashtext('lading.outbox-relay'), hashtext($1)) as leader`, [lockKey]);
-      if (!rows[0].leader) {
+      const checkpoint = await lease.acquire(client);
+      if (!checkpoint) {
         client.release();
         return false;
       }
-      await client.query(`insert into ${t.checkpoints} (name) values ($1) on conflict (name) do nothing`, [name]);
-      const { rows: at } = await client.query(`select transaction_id::text as transaction_id, position from ${t.checkpoints} where name = $1`, [name]);
-      cursor = { transactionId: at[0].transaction_id, position: Number(at[0].position) };
+      cursor = checkpoint;
       await parking.load(client);
       // A session that dies while idle reports here instead of crashing the process; the next
       // query on it fails and the loop resigns.
@@ -299,6 +307,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     errorDelayMs: Math.min(leadershipRetryMs, 1000),
     tick: async () => {
       if (!session && !(await tryLead())) return leadershipRetryMs;
+      await lease.renew(session!);
       const requeued = await parking.republishRequeued(session!);
       if (requeued) count(requeued);
       if (requeued?.outage !== undefined) {
