@@ -11,6 +11,8 @@ export type { CommittedListener, EventStore, EventStoreOptions, EventStoreTransa
 export { streamTypeOf } from './append';
 export { createOutboxRelay } from './outbox-relay';
 export type { OutboxRelay, OutboxRelayOptions, OutboxRelayStatus, PublishEvents } from './outbox-relay';
+export { listParkedEvents, requeueParkedEvents } from './parked-events';
+export type { ParkedEvent, ParkedEventFilter, Requeued, RequeueSelector } from './parked-events';
 export type { TimerSchedule, DueTimer } from './timers';
 export { createTimerPoller } from './timer-poller';
 export type { TimerPoller, TimerPollerOptions } from './timer-poller';

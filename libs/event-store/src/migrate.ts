@@ -2,13 +2,15 @@ import { Pool } from 'pg';
 import type { MigrationInterface } from 'typeorm';
 import { eventStoreSchemaMigration } from './migrations/1764300000000-event-store-schema';
 import { tenantScopedInboxMigration } from './migrations/1764600000000-tenant-scoped-inbox';
+import { relayParkedEventsMigration } from './migrations/1764900000000-relay-parked-events';
+import { relayLeaseMigration } from './migrations/1764900000100-relay-lease';
 import { runMigrations } from './migrations-runner';
 import { assertIdentifier, DEFAULT_EVENT_STORE_SCHEMA } from './schema';
 
 /** Every event-store migration, in order, built for one schema (TypeORM `migrations`). */
 export function eventStoreMigrations(schema = DEFAULT_EVENT_STORE_SCHEMA): (new () => MigrationInterface)[] {
   const s = assertIdentifier(schema, 'schema');
-  return [eventStoreSchemaMigration(s), tenantScopedInboxMigration(s)];
+  return [eventStoreSchemaMigration(s), tenantScopedInboxMigration(s), relayParkedEventsMigration(s), relayLeaseMigration(s)];
 }
 
 /**

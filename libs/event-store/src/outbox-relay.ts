@@ -5,12 +5,16 @@ import { commitCutOff, countAfter, cursorAfter, readCommittedAfter } from './com
 import type { EventStore } from './event-store';
 import { counter, gauge, histogram } from './metrics';
 import { createPollingLoop } from './polling-loop';
+import { relayLease } from './relay-lease';
+import { relayParking } from './relay-parking';
 import { CommitCursor, jsonLogger, Logger, START_OF_LOG, StoredEvent } from './types';
 
 /**
  * The relay's only way out: the app maps domain events to its integration records (0..n
  * Kafka records per event, catalog topic, key) and produces them. Resolving means the broker
- * acknowledged every record (acks=all); rejecting means the batch is published again later.
+ * acknowledged every record (acks=all). Rejecting with an outage (`isOutage` of @lading/errors:
+ * broker, registry or database unavailable) means the batch is published again later; any other
+ * rejection means an event cannot be published: the relay finds it and parks it (relay-parking.ts).
  */
 export type PublishEvents = (events: StoredEvent[]) => Promise<void>;
 
@@ -32,8 +36,14 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How often a follower tries to become the leader (default 1000 ms). */
   leadershipRetryMs?: number;
-  /** Wait after a failed publish before the same batch is tried again (default 1000 ms). */
+  /** Wait after a publish failed for an outage before the same batch is tried again (default 1000 ms). */
   publishRetryMs?: number;
+  /**
+   * Leadership lease (default 30,000 ms): a follower replaces a leader whose heartbeat (written
+   * by its loop, by the database clock) is older than this — a leader frozen while holding the
+   * lock. Keep it above the longest one `publish` call may take (the producer's retries).
+   */
+  leaseMs?: number;
   /**
    * While leading, take the bodies (payload, metadata) of events this process appended from
    * memory instead of reading them back (default true): the relay still reads which events come
@@ -56,6 +66,8 @@ export interface OutboxRelayStatus {
   backendPid?: number;
   cursor?: CommitCursor;
   published: number;
+  /** Events parked by this instance (could not be published, or held behind one that could not). */
+  parked: number;
   /** Reads done as leader (lets tests and operators see that the relay is polling). */
   polls: number;
   /** Events published with the body this process appended (not read back from the table). */
@@ -76,7 +88,11 @@ export interface OutboxRelay {
  * Leadership: one session-level advisory lock per relay name. The leader does all its reads
  * and checkpoint writes on the session holding the lock, so a leader whose session died
  * cannot move the checkpoint; PostgreSQL releases the lock with the session and a follower
- * takes over within `leadershipRetryMs`.
+ * takes over within `leadershipRetryMs`. A leader that stops making progress while its session
+ * stays open is replaced once its lease runs out (relay-lease.ts).
+ *
+ * Poison: an event `publish` refuses (not for an outage) is parked with its cause, the later
+ * events of its stream are parked behind it, and every other stream flows (relay-parking.ts).
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { store, publish } = options;
@@ -86,6 +102,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const leadershipRetryMs = options.leadershipRetryMs ?? 1000;
   const publishRetryMs = options.publishRetryMs ?? 1000;
+  const leaseMs = options.leaseMs ?? 30_000;
   const logger = options.logger ?? jsonLogger('event-store.outbox-relay');
   const registry = options.registry ?? new Registry();
   const filter = { streamTypes: options.streamTypes, eventTypes: options.eventTypes };
@@ -93,7 +110,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   const lag = gauge(registry, 'lading_outbox_relay_lag_events', 'Events appended but not yet published by the outbox relay', ['relay']);
   const published = counter(registry, 'lading_outbox_published_total', 'Events the outbox relay published (acknowledged by Kafka)', ['relay']);
-  const failures = counter(registry, 'lading_outbox_publish_failures_total', 'Failed outbox publish attempts', ['relay']);
   const leaderGauge = gauge(registry, 'lading_outbox_relay_leader', '1 while this instance is the active outbox relay', ['relay']);
   const batchSeconds = histogram(registry, 'lading_outbox_publish_batch_seconds', 'Time to publish one outbox batch', ['relay']);
   const oldestWrite = gauge(
@@ -109,6 +125,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let session: PoolClient | undefined;
   let cursor: CommitCursor | undefined;
   let publishedCount = 0;
+  let parkedCount = 0;
   /** `cursor` is published but not yet written to the checkpoint table. */
   let unsaved = false;
   let polls = 0;
@@ -134,17 +151,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (remembered.size > maxRemembered) remembered.delete(remembered.keys().next().value as number);
     }
   };
+  const lease = relayLease({ tables: t, name, lockKey, leaseMs, logger });
+  const parking = relayParking({ tables: t, name, publish, renew: lease.renew, registry, logger });
+
   async function tryLead(): Promise<boolean> {
     const client = await store.pool.connect();
     try {
-      const { rows } = await client.query(`select pg_try_advisory_lock(hashtext('lading.outbox-relay'), hashtext($1)) as leader`, [lockKey]);
-      if (!rows[0].leader) {
+      const checkpoint = await lease.acquire(client);
+      if (!checkpoint) {
         client.release();
         return false;
       }
-      await client.query(`insert into ${t.checkpoints} (name) values ($1) on conflict (name) do nothing`, [name]);
-      const { rows: at } = await client.query(`select transaction_id::text as transaction_id, position from ${t.checkpoints} where name = $1`, [name]);
-      cursor = { transactionId: at[0].transaction_id, position: Number(at[0].position) };
+      cursor = checkpoint;
+      await parking.load(client);
       // A session that dies while idle reports here instead of crashing the process; the next
       // query on it fails and the loop resigns.
       client.on('error', onSessionError);
@@ -172,6 +191,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     prefetched = undefined;
     unsaved = false;
     remembered.clear();
+    parking.clear();
     leaderGauge.set({ relay: name }, 0);
   }
 
@@ -239,26 +259,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       (error: unknown) => ({ error }),
     );
     const end = batchSeconds.startTimer({ relay: name });
-    try {
-      await publish(events);
-    } catch (error) {
-      failures.inc({ relay: name });
-      logger.error('outbox publish failed; the batch will be published again', {
-        relay: name,
-        fromPosition: events[0].position,
-        count: events.length,
-        error: String(error),
-      });
+    const outcome = await parking.publishBatch(client, events).finally(end);
+    count(outcome);
+    if (outcome.outage !== undefined) {
+      logPublishOutage(outcome.outage, { fromPosition: events[0].position, count: events.length });
       const discarded = await prefetch;
       if ('error' in discarded) throw discarded.error;
       if (saving) unsaved = false;
       return -1;
-    } finally {
-      end();
     }
     cursor = next;
-    publishedCount += events.length;
-    published.inc({ relay: name }, events.length);
     const fetched = await prefetch;
     if ('error' in fetched) {
       unsaved = true;
@@ -280,6 +290,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return events.length;
   }
 
+  function count(outcome: { published: number; parked: number }) {
+    publishedCount += outcome.published;
+    parkedCount += outcome.parked;
+    if (outcome.published > 0) published.inc({ relay: name }, outcome.published);
+  }
+
+  function logPublishOutage(error: unknown, fields: Record<string, unknown>) {
+    logger.error('outbox publish failed for an outage; the same events will be published again', { relay: name, ...fields, error: String(error) });
+  }
+
   const loop = createPollingLoop({
     name: `outbox relay ${name}`,
     logger,
@@ -287,6 +307,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     errorDelayMs: Math.min(leadershipRetryMs, 1000),
     tick: async () => {
       if (!session && !(await tryLead())) return leadershipRetryMs;
+      await lease.renew(session!);
+      const requeued = await parking.republishRequeued(session!);
+      if (requeued) count(requeued);
+      if (requeued?.outage !== undefined) {
+        logPublishOutage(requeued.outage, { requeued: true });
+        return publishRetryMs;
+      }
       const relayed = await relayOnce(session!);
       // -1: the publish failed; the same batch goes again after publishRetryMs
       return relayed < 0 ? publishRetryMs : relayed >= batchSize;
@@ -322,8 +349,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         leaderGauge.set({ relay: name }, 0);
       }
       remembered.clear();
+      parking.clear();
     },
-    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, polls, bodiesFromMemory: fromMemory }),
+    status: () => ({ leader: !!session, backendPid: session ? backendPidOf(session) : undefined, cursor, published: publishedCount, parked: parkedCount, polls, bodiesFromMemory: fromMemory }),
   };
 }
 

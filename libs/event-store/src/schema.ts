@@ -24,6 +24,7 @@ export function tablesOf(schema: string) {
     projections: `${s}.projections`,
     snapshots: `${s}.snapshots`,
     timers: `${s}.timers`,
+    relayParkedEvents: `${s}.relay_parked_events`,
     writersLock: writersLockOf(schema),
   };
 }

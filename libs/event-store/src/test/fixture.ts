@@ -36,3 +36,19 @@ export function gate() {
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { open, opened };
 }
+
+/**
+ * One fixture for a whole spec file, with the jest hooks that make and drop it; `cleanups` run
+ * after each test, last first (stop relays there: a relay must stop before the next test).
+ */
+export function useEventStoreFixture(poolSize = 10) {
+  const bed = { fx: undefined as unknown as Awaited<ReturnType<typeof eventStoreFixture>>, cleanups: [] as (() => Promise<unknown>)[] };
+  beforeAll(async () => {
+    bed.fx = await eventStoreFixture({}, poolSize);
+  });
+  afterEach(async () => {
+    while (bed.cleanups.length) await bed.cleanups.pop()!();
+  });
+  afterAll(() => bed.fx.close());
+  return bed;
+}

@@ -1,6 +1,7 @@
 import { builtInProjections, createEventStore, DEFAULT_EVENT_STORE_SCHEMA, ProjectionRegistry, rebuildProjection } from '@lading/event-store';
 import { Pool } from 'pg';
 import type { CommandGroup } from '../main';
+import { option } from './options';
 
 const usage = `usage: npm run lading -- projections <command> [options]
 
@@ -12,15 +13,6 @@ options:
   --read-model-schema <n>   where the read model lives (default: the event-store schema)
   --batch <n>               events per replay batch (default 1000)
 env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/lading)`;
-
-function option(args: string[], name: string): string | undefined {
-  const at = args.indexOf(name);
-  if (at < 0) return undefined;
-  const value = args[at + 1];
-  if (!value || value.startsWith('--')) throw new Error(`${name} needs a value`);
-  args.splice(at, 2);
-  return value;
-}
 
 /**
  * `projections list|rebuild`. Projections are code, so the CLI can only rebuild the ones it
