@@ -81,7 +81,7 @@ const OUTAGE_MESSAGES = [
 ];
 
 /** kafkajs: the cluster is unreachable, or cannot take the write right now (not enough in-sync replicas, no leader, missing topic). */
-const KAFKA_OUTAGE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNonRetriableError']);
+const KAFKA_OUTAGE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound']);
 const KAFKA_OUTAGE_TYPES = new Set([
   'NOT_ENOUGH_REPLICAS',
   'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
@@ -107,7 +107,7 @@ export function isOutage(error: unknown, depth = 0): boolean {
   if (e.code === 'REGISTRY_UNAVAILABLE') return true;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || (/^[0-9A-Z]{5}$/.test(e.code) && isPostgresOutage(e.code)))) return true;
   if (typeof e.type === 'string' && KAFKA_OUTAGE_TYPES.has(e.type)) return true;
-  if (typeof e.name === 'string' && KAFKA_OUTAGE_NAMES.has(e.name) && e.name !== 'KafkaJSNonRetriableError') return true;
+  if (typeof e.name === 'string' && KAFKA_OUTAGE_NAMES.has(e.name)) return true;
   if (typeof e.message === 'string' && OUTAGE_MESSAGES.some((pattern) => pattern.test(e.message as string))) return true;
   // wrapped: kafkajs's retries-exceeded and non-retriable wrappers, our own TransactionAbortedError
   return isOutage(e.cause, depth + 1) || isOutage(e.originalError, depth + 1);

@@ -268,6 +268,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       if (saving) unsaved = false;
       return -1;
     }
+    publishingAgain();
     cursor = next;
     const fetched = await prefetch;
     if ('error' in fetched) {
@@ -296,8 +297,23 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (outcome.published > 0) published.inc({ relay: name }, outcome.published);
   }
 
+  // An outage is logged once when it starts, every minute while it lasts, and once when it ends.
+  let outageSince: number | undefined;
+  let outageToldAt = 0;
   function logPublishOutage(error: unknown, fields: Record<string, unknown>) {
-    logger.error('outbox publish failed for an outage; the same events will be published again', { relay: name, ...fields, error: String(error) });
+    const now = Date.now();
+    if (outageSince === undefined) {
+      outageSince = outageToldAt = now;
+      logger.error('outbox publish failed for an outage; the same events will be published again until it is over', { relay: name, ...fields, error: String(error) });
+    } else if (now - outageToldAt >= 60_000) {
+      outageToldAt = now;
+      logger.error('outbox publish still failing for an outage', { relay: name, ...fields, failingForMs: now - outageSince, error: String(error) });
+    }
+  }
+  function publishingAgain() {
+    if (outageSince === undefined) return;
+    logger.info('outbox publishing again after an outage', { relay: name, failedForMs: Date.now() - outageSince });
+    outageSince = undefined;
   }
 
   const loop = createPollingLoop({

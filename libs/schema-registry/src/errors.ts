@@ -47,8 +47,14 @@ export class SchemaValidationError extends NonRetriableError {
   }
 }
 
-/** The producer's schema for a subject is not registered (run `npm run schemas:register`). */
+/**
+ * The producer's schema for a subject is not registered (run `npm run schemas:register`). Not
+ * the record's fault: every record of the type fails alike until the schemas of the deployed
+ * build are registered — an outage of the deployment (`isOutage`), waited out by consumers and
+ * the outbox relay, never a reason to dead-letter or park.
+ */
 export class SchemaNotRegisteredError extends NonRetriableError {
+  readonly outage = true;
   constructor(readonly subject: string, options?: { cause?: unknown }) {
     super(`schema of subject ${subject} is not registered in the schema registry; run \`npm run schemas:register\``, 'SCHEMA_NOT_REGISTERED', options);
   }

@@ -69,6 +69,7 @@ export async function startService<Settings>(
         name: definition.name,
         streamTypes: parts.workflows.map((w) => w.streamType),
         eventTypes: publish.eventTypes,
+        leaseMs: config.relayLeaseMs,
         registry,
         logger,
         publish: async (events) => {

@@ -26,6 +26,8 @@ export interface ServiceConfig {
   unitOfWorkSize: number;
   /** most messages in one group-committed transaction (the units of all partitions waiting) */
   groupCommitSize: number;
+  /** an outbox relay leader whose heartbeat is older than this is replaced (event-store README) */
+  relayLeaseMs: number;
   apiKeys: TenantApiKeys;
   sites: SiteDirectory;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -51,7 +53,7 @@ export function envPrefixOf(service: string): string {
  * SCHEMA_REGISTRY_URL, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT_MS,
  * DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS, EVENT_STORE_SCHEMA, LADING_API_KEYS,
  * LADING_SITES, LOG_LEVEL, HOSTNAME; the service's own, with its prefix (`ORDER_RELEASE_`):
- * _HTTP_PORT, _GROUP_ID, _FROM_BEGINNING, _SCHEMA, _UNIT_OF_WORK_SIZE, _GROUP_COMMIT_SIZE.
+ * _HTTP_PORT, _GROUP_ID, _FROM_BEGINNING, _SCHEMA, _UNIT_OF_WORK_SIZE, _GROUP_COMMIT_SIZE, _RELAY_LEASE_MS.
  * Throws a ConfigError naming the variable.
  */
 export function loadServiceConfig(service: string, env: Env, defaults: { httpPort: number }): ServiceConfig {
@@ -74,6 +76,7 @@ export function loadServiceConfig(service: string, env: Env, defaults: { httpPor
     fromBeginning: setting.boolean(env, `${p}_FROM_BEGINNING`, true),
     unitOfWorkSize: setting.integer(env, `${p}_UNIT_OF_WORK_SIZE`, 200, 1, 1000),
     groupCommitSize: setting.integer(env, `${p}_GROUP_COMMIT_SIZE`, 1000, 1, 10_000),
+    relayLeaseMs: setting.integer(env, `${p}_RELAY_LEASE_MS`, 30_000, 1_000, 600_000),
     apiKeys: setting.parsed(env, 'LADING_API_KEYS', (raw) => TenantApiKeys.parse(raw)),
     sites: setting.parsed(env, 'LADING_SITES', (raw) => SiteDirectory.parse(raw)),
     logLevel: setting.oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
