@@ -15,9 +15,12 @@ import type { ServiceConfig } from '../config/service-config';
  *     client vanished mid-way releases its row locks (and the relay's cut-off) instead of
  *     holding them.
  */
-export function createServicePool(config: Pick<ServiceConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeouts' | 'service' | 'instanceId'>): Pool {
+export function createServicePool(
+  config: Pick<ServiceConfig, 'databaseUrl' | 'databasePoolSize' | 'databaseTimeouts' | 'service' | 'instanceId'>,
+  log: { warn(message: string, fields: Record<string, unknown>): void },
+): Pool {
   const timeouts = config.databaseTimeouts;
-  return new Pool({
+  const pool = new Pool({
     connectionString: config.databaseUrl,
     max: config.databasePoolSize,
     application_name: `${config.service} ${config.instanceId}`.slice(0, 63),
@@ -28,4 +31,11 @@ export function createServicePool(config: Pick<ServiceConfig, 'databaseUrl' | 'd
     query_timeout: timeouts.statementMs + 10_000,
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
   });
+  // A connection the server drops (restart, failover, admin) while nothing runs on it emits
+  // 'error': idle in the pool the pool hears it, checked out between two statements nobody
+  // does — and an unheard 'error' event ends the process. Heard here, the connection's next
+  // statement fails (an outage) and its holder destroys it.
+  pool.on('error', (error) => log.warn('idle database connection lost', { error: String(error) }));
+  pool.on('connect', (client) => client.on('error', (error) => log.warn('database connection lost', { error: String(error) })));
+  return pool;
 }

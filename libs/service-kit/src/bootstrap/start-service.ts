@@ -36,9 +36,7 @@ export async function startService<Settings>(
   collectDefaultMetrics({ register: registry });
   if (config.sites.isOpen) logger.warn('LADING_SITES is not set: every warehouse site serves every tenant (set it for a multi-tenant installation)');
 
-  const pool = createServicePool(config);
-  // a failing idle connection is replaced by the pool; without this listener it would crash the process
-  pool.on('error', (error) => logger.warn('idle database connection failed', { error: String(error) }));
+  const pool = createServicePool(config, logger);
   await migrateEventStore({ pool, schema: config.eventStoreSchema });
   const store = createEventStore({ pool, schema: config.eventStoreSchema, now });
   const naming = createRecordNaming({ namespace: definition.eventIdNamespace, sourceSystem: definition.sourceSystem });
