@@ -3,6 +3,7 @@ import { childTraceparent, metaHeaders, metaOf } from './headers';
 import type { MessagingMetrics } from './metrics';
 import type { AvroSerde, KeyOf } from './ports';
 import { NonRetriableError } from '@lading/errors';
+import { partitionRecordingPartitioner, unacknowledged } from './acknowledgement';
 
 export interface EventProducerOptions {
   kafka: Kafka;
@@ -62,8 +63,9 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
     // Idempotence guarantees order only with one request in flight per broker in kafkajs.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    // murmur2 like the Java client: a key lands on the partition any other producer picks
-    createPartitioner: Partitioners.DefaultPartitioner,
+    // murmur2 like the Java client: a key lands on the partition any other producer picks; each
+    // message remembers its partition so the acknowledgement can be checked (acknowledgement.ts)
+    createPartitioner: partitionRecordingPartitioner(Partitioners.DefaultPartitioner),
   });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -88,11 +90,8 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
       else byTopic.set(p.topic, [p.message]);
     }
     try {
-      const results = await producer.sendBatch({
-        acks: -1,
-        compression: options.compression ?? CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
+      const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+      const results = unacknowledged.check(topicMessages, await producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages }));
       for (const p of batch) {
         metrics?.produced(p.topic, p.recordType);
         p.resolve(results.find((r) => r.topicName === p.topic) ?? (results[0] as RecordMetadata));
@@ -134,12 +133,9 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
         list.push(messages[i]);
         byTopic.set(r.topic, list);
       });
-      const run = sending.then(() =>
-        producer.sendBatch({
-          acks: -1,
-          compression: options.compression ?? CompressionTypes.None,
-          topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
-        }),
+      const topicMessages = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
+      const run = sending.then(async () =>
+        unacknowledged.check(topicMessages, await producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages })),
       );
       sending = run.then(
         () => undefined,
