@@ -39,6 +39,8 @@ export interface ChaosContext {
   replaceInstance(old: EngineProcess): Promise<EngineProcess>;
   ledger: OrderLedger;
   tenantPrefix: string;
+  /** ORDER_RELEASE_RELAY_LEASE_MS of the instances */
+  relayLeaseMs: number;
   progress(line: string): void;
 }
 

@@ -12,9 +12,14 @@ export interface OrderLedger {
   inputs: Map<string, number>;
   /** tenant \0 order → when this process first saw a decision (OrderReleased or OrderHeld) */
   decided: Map<string, number>;
-  /** tenant \0 order → distinct event ids of OrderReleased, and of ReleaseOrderToWarehouse */
+  /**
+   * tenant \0 order \0 record type \0 causation id → distinct event ids of the releases
+   * (OrderReleased, ReleaseOrderToWarehouse) that cause led to. An order may be released more
+   * than once (a backorder released later), but one cause releasing it twice is a duplicated
+   * effect: the inbox exists to prevent exactly that. The same event published twice (one id)
+   * is not: consumers' inboxes absorb it.
+   */
   releases: Map<string, Set<string>>;
-  warehouseReleases: Map<string, Set<string>>;
   /** records that could not be decoded (the DLQ scenario's poison is one), by topic */
   undecodable: Map<string, number>;
   /** Whether every record now in the three topics has been read (for a count that is final). */
@@ -36,11 +41,13 @@ const key = (tenantId: string, orderId: string) => `${tenantId}\0${orderId}`;
 export async function startLedger(kafka: Kafka, serde: AvroSerde, groupId: string): Promise<OrderLedger> {
   const topics = ['erp.orders.v1', 'orchestration.order-release.v1', 'wms.commands.v1'];
   const read = new Map<string, number>();
-  const ledger: Omit<OrderLedger, 'stop' | 'caughtUp'> = { inputs: new Map(), decided: new Map(), releases: new Map(), warehouseReleases: new Map(), undecodable: new Map() };
+  const ledger: Omit<OrderLedger, 'stop' | 'caughtUp'> = { inputs: new Map(), decided: new Map(), releases: new Map(), undecodable: new Map() };
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
   await consumer.connect();
-  // only what the run itself produces: the group starts at the topics' current end
-  await consumer.subscribe({ topics, fromBeginning: false });
+  // From the beginning: a group started "at the end" resolves that end per partition at its first
+  // fetch, after the join — records produced in between would be missed (they were, in the first
+  // runs). Earlier runs' records are read too and left out by the tenant prefix.
+  await consumer.subscribe({ topics, fromBeginning: true });
   let joined = false;
   consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
   await consumer.run({
@@ -58,7 +65,7 @@ export async function startLedger(kafka: Kafka, serde: AvroSerde, groupId: strin
           resolveOffset(message.offset);
           continue;
         }
-        const value = decoded.value as { orderId?: string; meta: { tenantId: string; eventId: string } };
+        const value = decoded.value as { orderId?: string; meta: { tenantId: string; eventId: string; causationId: string | null } };
         if (!value.orderId) continue;
         const k = key(value.meta.tenantId, value.orderId);
         switch (decoded.recordType) {
@@ -66,14 +73,14 @@ export async function startLedger(kafka: Kafka, serde: AvroSerde, groupId: strin
             if (!ledger.inputs.has(k)) ledger.inputs.set(k, Number(message.timestamp));
             break;
           case 'lading.orchestration.OrderReleased':
-            add(ledger.releases, k, value.meta.eventId);
+            add(ledger.releases, `${k}\0${decoded.recordType}\0${value.meta.causationId}`, value.meta.eventId);
             if (!ledger.decided.has(k)) ledger.decided.set(k, Date.now());
             break;
           case 'lading.orchestration.OrderHeld':
             if (!ledger.decided.has(k)) ledger.decided.set(k, Date.now());
             break;
           case 'lading.commands.ReleaseOrderToWarehouse':
-            add(ledger.warehouseReleases, k, value.meta.eventId);
+            add(ledger.releases, `${k}\0${decoded.recordType}\0${value.meta.causationId}`, value.meta.eventId);
             break;
         }
         resolveOffset(message.offset);
@@ -88,25 +95,29 @@ export async function startLedger(kafka: Kafka, serde: AvroSerde, groupId: strin
   }
   const admin = kafka.admin();
   await admin.connect();
-  // where the group started: what was in the topics before the run is not ours to read
-  for (const topic of topics) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic)) if (!read.has(`${topic}:${partition}`)) read.set(`${topic}:${partition}`, Number(high));
-  }
   return {
     ...ledger,
     async caughtUp() {
-      for (const topic of topics) {
-        for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
-          if (Number(high) > Number(low) && (read.get(`${topic}:${partition}`) ?? 0) < Number(high)) return false;
-        }
+      // brokers moving leaders answer NOT_LEADER for a moment: not caught up yet, ask again
+      try {
+        return await readToTheEnd();
+      } catch {
+        return false;
       }
-      return true;
     },
     async stop() {
       await consumer.disconnect();
       await admin.disconnect();
     },
   };
+  async function readToTheEnd(): Promise<boolean> {
+    for (const topic of topics) {
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic)) {
+        if (Number(high) > Number(low) && (read.get(`${topic}:${partition}`) ?? Number(low)) < Number(high)) return false;
+      }
+    }
+    return true;
+  }
 }
 
 function add(map: Map<string, Set<string>>, k: string, eventId: string): void {
@@ -120,13 +131,13 @@ export function countFor(ledger: OrderLedger, tenantPrefix: string): LedgerCount
   const ours = (k: string) => k.startsWith(tenantPrefix);
   const inputs = [...ledger.inputs.keys()].filter(ours);
   const lost = inputs.filter((k) => !ledger.decided.has(k));
-  // an order released twice (two different events, not one published twice) is a duplicated effect
-  const doubled = (map: Map<string, Set<string>>) => [...map].filter(([k, ids]) => ours(k) && ids.size > 1).reduce((n, [, ids]) => n + ids.size - 1, 0);
+  // one cause releasing an order twice (two different events, not one published twice)
+  const doubled = [...ledger.releases].filter(([k, ids]) => ours(k) && ids.size > 1).reduce((n, [, ids]) => n + ids.size - 1, 0);
   return {
     inputs: inputs.length,
     decided: inputs.length - lost.length,
     lost: lost.length,
-    duplicated: doubled(ledger.releases) + doubled(ledger.warehouseReleases),
+    duplicated: doubled,
     lostOrders: lost.slice(0, 20).map((k) => k.replace('\0', '/')),
   };
 }

@@ -18,6 +18,7 @@ import { freePort } from '../processes/spawn';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const resultsFile = resolve(repoRoot, 'bench', 'results', 'chaos.json');
+const RELAY_LEASE_MS = 20_000;
 
 export const scenarios: ChaosScenario[] = [
   leaderBounces,
@@ -101,7 +102,9 @@ export async function main(argv: string[]): Promise<number> {
       DATABASE_STATEMENT_TIMEOUT_MS: '10000',
       DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: '15000',
       DATABASE_CONNECT_TIMEOUT_MS: '5000',
-      ORDER_RELEASE_RELAY_LEASE_MS: '10000',
+      // longer than one kafkajs send can take while brokers refuse writes (about 10 s), or a live
+      // leader waiting out an outage would be replaced
+      ORDER_RELEASE_RELAY_LEASE_MS: String(RELAY_LEASE_MS),
     },
   };
   let instanceCount = 0;
@@ -109,6 +112,22 @@ export async function main(argv: string[]): Promise<number> {
   const newInstance = () => startOrderRelease(settings, `order-release-${run}-${++instanceCount}`);
   let ledger: OrderLedger | undefined;
   const results: ScenarioResult[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaning ??= (async () => {
+      await ledger?.stop().catch(() => undefined);
+      await Promise.all(instances.map((i) => i.stop()));
+      await admin.disconnect().catch(() => undefined);
+      await proxy.close();
+      await postgres.stop().catch(() => undefined);
+    })());
+  // Ctrl-C: no order-release instance or PostgreSQL of the run is left behind
+  const onSignal = (signal: NodeJS.Signals) => {
+    progress(`${signal}: stopping what the run started`);
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     for (let i = 0; i < 2; i++) instances.push(await newInstance());
     progress(`order-release: ${instances.map((i) => i.name).join(', ')} ready (group ${settings.groupId})`);
@@ -118,11 +137,7 @@ export async function main(argv: string[]): Promise<number> {
       writeResults(profile, results);
     }
   } finally {
-    await ledger?.stop().catch(() => undefined);
-    await Promise.all(instances.map((i) => i.stop()));
-    await admin.disconnect().catch(() => undefined);
-    await proxy.close();
-    await postgres.stop().catch(() => undefined);
+    await cleanUp();
   }
   writeResults(profile, results);
   for (const r of results) progress(`${r.passed ? 'PASS' : 'FAIL'} ${r.name}: inputs ${r.inputs}, decided ${r.decided}, lost ${r.lost}, duplicated ${r.duplicated}, recovered in ${r.recoveredMs ?? '—'} ms${r.failures.length ? ` — ${r.failures.join('; ')}` : ''}`);
@@ -182,6 +197,7 @@ async function runScenario(scenario: ChaosScenario, state: RunState): Promise<Sc
       },
       ledger,
       tenantPrefix,
+      relayLeaseMs: RELAY_LEASE_MS,
       progress: say,
     };
     report = await scenario.fault(ctx);

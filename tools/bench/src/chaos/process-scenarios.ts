@@ -44,11 +44,13 @@ export const freezeRelayLeader: ChaosScenario = {
     }
     if (!leader) return { startedAt: Date.now(), endedAt: Date.now(), failures: ['no instance reports leading the outbox relay'] };
     const follower = ctx.instances.find((i) => i !== leader)!;
+    // frozen for longer than the relay lease, or there is nothing to take over
+    const frozenMs = Math.max(ctx.profile.faultSeconds * 1_000, ctx.relayLeaseMs + 10_000);
     const startedAt = Date.now();
     process.kill(leader.child.pid!, 'SIGSTOP');
-    ctx.progress(`${leader.name} (relay leader) frozen for ${ctx.profile.faultSeconds} s`);
+    ctx.progress(`${leader.name} (relay leader) frozen for ${frozenMs / 1000} s (relay lease ${ctx.relayLeaseMs / 1000} s)`);
     let tookOverAfterMs: number | undefined;
-    while (Date.now() - startedAt < ctx.profile.faultSeconds * 1_000) {
+    while (Date.now() - startedAt < frozenMs) {
       if (tookOverAfterMs === undefined && (await leadsRelay(follower))) tookOverAfterMs = Date.now() - startedAt;
       await sleep(500);
     }
