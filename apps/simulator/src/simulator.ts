@@ -1,4 +1,5 @@
-import { Kafka, Partitioners, type Producer } from 'kafkajs';
+import { Kafka } from 'kafkajs';
+import { recoveringProducer } from '@lading/messaging';
 import { createAvroSerde, type AvroSerde } from '@lading/schema-registry';
 import type { SimulatedWorld } from '@lading/simulator-core';
 import { createSimulationClock, type SimulationClock } from './clock';
@@ -35,13 +36,11 @@ export async function startSimulator(config: SimulatorConfig, options: { logger?
   const clock = createSimulationClock(config.timeScale);
   const kafka = new Kafka({ clientId: config.clientId, brokers: config.kafkaBrokers, logCreator: kafkaLogCreator(logger) });
   const serde = options.serde ?? createAvroSerde({ registryUrl: config.schemaRegistryUrl });
-  const producer: Producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    // murmur2 like the Java client, so a key lands on the partition any other adapter would pick
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  // murmur2 like the Java client, so a key lands on the partition any other adapter would pick;
+  // sends checked for a full acknowledgement, a producer out of step replaced (kafkajs pitfalls)
+  const producer = recoveringProducer(kafka, { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }, (error) =>
+    logger.warn('Kafka producer out of step with the broker; a new one takes over', { error: String(error) }),
+  );
 
   let erp: SimulatedErp | undefined;
   let wms: SimulatedWms | undefined;
@@ -55,7 +54,7 @@ export async function startSimulator(config: SimulatorConfig, options: { logger?
   };
   try {
     await producer.connect();
-    const publisher = createRecordPublisher(producer, serde, metrics);
+    const publisher = createRecordPublisher(producer, serde, metrics, logger);
     // The WMS first: its opening stock and site statuses should be out before the first order.
     if (config.wms) wms = await startWms({ config, world, clock, kafka, serde, publisher, metrics, logger });
     if (config.erp) erp = startErp({ config, world, clock, publisher, logger });

@@ -1,4 +1,4 @@
-import type { IHeaders, KafkaMessage, Producer } from 'kafkajs';
+import type { IHeaders, KafkaMessage, ProducerRecord, RecordMetadata } from 'kafkajs';
 import { Headers } from './headers';
 
 /** The dead-letter topic of a source topic. */
@@ -101,7 +101,7 @@ export interface FailureRouter {
   deadLetter(message: KafkaMessage, origin: FailureOrigin, cause: FailureCause, extra?: IHeaders): Promise<string>;
 }
 
-export function createFailureRouter(producer: Producer): FailureRouter {
+export function createFailureRouter(producer: { send(record: ProducerRecord): Promise<RecordMetadata[]> }): FailureRouter {
   return {
     async deadLetter(message, origin, cause, extra = {}) {
       const topic = deadLetterTopicOf(origin.topic);

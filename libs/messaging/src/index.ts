@@ -15,3 +15,4 @@ export * from './dead-letters';
 /** Registry-backed serde and a sample record for tests and benchmarks; production uses @lading/schema-registry. */
 export * as messagingTesting from './testing';
 export * from './acknowledgement';
+export * from './producer-recovery';

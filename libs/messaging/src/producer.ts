@@ -1,9 +1,9 @@
-import { CompressionTypes, Partitioners, type IHeaders, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type IHeaders, type Kafka, type Message, type RecordMetadata } from 'kafkajs';
 import { childTraceparent, metaHeaders, metaOf } from './headers';
 import type { MessagingMetrics } from './metrics';
 import type { AvroSerde, KeyOf } from './ports';
 import { NonRetriableError } from '@lading/errors';
-import { partitionRecordingPartitioner, unacknowledged } from './acknowledgement';
+import { recoveringProducer, type RecoveringProducer } from './producer-recovery';
 
 export interface EventProducerOptions {
   kafka: Kafka;
@@ -58,14 +58,13 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
   const { kafka, serde, keyOf, metrics } = options;
   const lingerMs = options.lingerMs ?? 5;
   const maxBatchSize = options.maxBatchSize ?? 1000;
-  const producer: Producer = kafka.producer({
+  // idempotent, acks=all, murmur2 like the Java client; every send checked for a full
+  // acknowledgement and recovered from a lost producer state (producer-recovery.ts)
+  const producer: RecoveringProducer = recoveringProducer(kafka, {
     idempotent: true,
     // Idempotence guarantees order only with one request in flight per broker in kafkajs.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    // murmur2 like the Java client: a key lands on the partition any other producer picks; each
-    // message remembers its partition so the acknowledgement can be checked (acknowledgement.ts)
-    createPartitioner: partitionRecordingPartitioner(Partitioners.DefaultPartitioner),
   });
   let queue: Pending[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -91,7 +90,7 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
     }
     try {
       const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-      const results = unacknowledged.check(topicMessages, await producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages }));
+      const results = await producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages });
       for (const p of batch) {
         metrics?.produced(p.topic, p.recordType);
         p.resolve(results.find((r) => r.topicName === p.topic) ?? (results[0] as RecordMetadata));
@@ -134,9 +133,7 @@ export function createEventProducer(options: EventProducerOptions): EventProduce
         byTopic.set(r.topic, list);
       });
       const topicMessages = [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs }));
-      const run = sending.then(async () =>
-        unacknowledged.check(topicMessages, await producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages })),
-      );
+      const run = sending.then(() => producer.sendBatch({ acks: -1, compression: options.compression ?? CompressionTypes.None, topicMessages }));
       sending = run.then(
         () => undefined,
         () => undefined,

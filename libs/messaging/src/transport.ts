@@ -1,5 +1,5 @@
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
-import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, ConsumerConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { UnitOfWorkFactory } from './context';
 import { createFailureRouter, defaultRetryPolicy, type FailureRouter, type RetryPolicy } from './failure';
 import { ensureFailureTopics } from './failure-topics';
@@ -8,6 +8,7 @@ import { createMessageRunner, type LaneHost, type OutageTracker } from './messag
 import type { MessagingMetrics } from './metrics';
 import { PartitionLane } from './partition-lane';
 import type { AvroSerde } from './ports';
+import { recoveringProducer, type RecoveringProducer } from './producer-recovery';
 import { waitForTopicsServed } from './topic-admin';
 
 export interface KafkaTransportOptions {
@@ -68,7 +69,7 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
   private readonly policy: RetryPolicy;
   private readonly log: JsonLogger;
   private consumer?: Consumer;
-  private producer?: Producer;
+  private producer?: RecoveringProducer;
   private router?: FailureRouter;
   private closing = false;
   private connected = false;
@@ -168,7 +169,9 @@ export class KafkaTransport extends Server<Record<string, (...args: unknown[]) =
       await admin.connect();
       await waitForTopicsServed(admin, topics, served).finally(() => admin.disconnect());
     }
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = recoveringProducer(kafka, { idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false }, (error) =>
+      this.log.warn('dead-letter producer out of step with the broker; a new one takes over', { error }),
+    );
     await this.producer.connect();
     this.router = createFailureRouter(this.producer);
 

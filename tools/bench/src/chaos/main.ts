@@ -11,7 +11,7 @@ import { postgresHang, postgresRestart, openTransactionElsewhere } from './datab
 import { startOrderRelease, startSimulator, type EngineProcess, type EngineSettings } from './engine';
 import { startHangingProxy } from './hanging-proxy';
 import { deadLetterTopicUnavailable, leaderBounces, minInsyncNotMet } from './kafka-scenarios';
-import { countFor, recoveredMs, startLedger, type OrderLedger } from './ledger';
+import { countFor, inputsBetween, recoveredMs, startLedger, type OrderLedger } from './ledger';
 import { freezeRelayLeader, killInstance } from './process-scenarios';
 import { startPrivatePostgres } from './private-postgres';
 import { freePort } from '../processes/spawn';
@@ -172,10 +172,21 @@ async function runScenario(scenario: ChaosScenario, state: RunState): Promise<Sc
   const tenantPrefix = `chaos${state.run}s${state.index}-`;
   const say = (line: string) => progress(`${scenario.name}: ${line}`);
   say(scenario.description);
-  const simulator = await startSimulator(state.settings, { tenantPrefix, ordersPerSecond: profile.ordersPerSecond, seed: 1000 + state.index }, `simulator-${state.run}-${state.index}`);
   const failures: string[] = [];
   let report: Awaited<ReturnType<ChaosScenario['fault']>> | undefined;
+  let simulator: EngineProcess | undefined;
   try {
+    // a cluster still settling after the previous scenario can fail the simulator's start
+    // (COORDINATOR_LOAD_IN_PROGRESS): that is the simulated ERP's problem, so start it again
+    for (let attempt = 1; !simulator; attempt++) {
+      try {
+        simulator = await startSimulator(state.settings, { tenantPrefix, ordersPerSecond: profile.ordersPerSecond, seed: 1000 + state.index }, `simulator-${state.run}-${state.index}-${attempt}`);
+      } catch (error) {
+        if (attempt === 3) throw error;
+        say(`the simulator did not start (${(error as Error).message}); again in 5 s`);
+        await sleep(5_000);
+      }
+    }
     await waitFor(`orders of ${tenantPrefix}* decided before the fault`, () => countFor(ledger, tenantPrefix).decided >= 30, 120_000);
     const ctx: ChaosContext = {
       profile,
@@ -203,10 +214,12 @@ async function runScenario(scenario: ChaosScenario, state: RunState): Promise<Sc
     report = await scenario.fault(ctx);
     say(`fault over after ${report.endedAt - report.startedAt} ms; traffic goes on for 10 s`);
     await sleep(10_000);
+    // the point is traffic arriving through the fault: a simulator that gave up proves less
+    if (simulator.exited) failures.push(`the simulator stopped during the scenario, so traffic did not keep arriving (log: ${simulator.logFile})`);
   } catch (error) {
     failures.push(`the scenario failed: ${(error as Error).message}`);
   } finally {
-    await simulator.stop();
+    await simulator?.stop();
   }
   // every acknowledged order decided, and the ledger has read all there is
   const settled = await waitFor(
@@ -237,7 +250,11 @@ async function runScenario(scenario: ChaosScenario, state: RunState): Promise<Sc
     faultMs: report ? report.endedAt - report.startedAt : 0,
     passed: false,
     failures,
-    notes: { ...(report?.notes ?? {}), ...(count.lost > 0 ? { lostOrders: count.lostOrders } : {}) },
+    notes: {
+      ...(report?.notes ?? {}),
+      ...(report ? { ordersArrivedDuringFault: inputsBetween(ledger, tenantPrefix, report.startedAt, report.endedAt) } : {}),
+      ...(count.lost > 0 ? { lostOrders: count.lostOrders } : {}),
+    },
   };
   result.passed = result.lost === 0 && result.duplicated === 0 && result.inputs > 0 && failures.length === 0;
   say(`${result.passed ? 'passed' : 'FAILED'}: ${JSON.stringify({ inputs: result.inputs, decided: result.decided, lost: result.lost, duplicated: result.duplicated, recoveredMs: result.recoveredMs })}`);
