@@ -16,7 +16,8 @@ export function withDatabase(databaseUrl: string, database: string): string {
   return url.toString();
 }
 
-async function canConnect(databaseUrl: string): Promise<boolean> {
+/** Whether the server at `databaseUrl` (its `postgres` database) answers a query within 2 s. */
+export async function canConnect(databaseUrl: string): Promise<boolean> {
   const client = new Client({ connectionString: withDatabase(databaseUrl, 'postgres'), connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();

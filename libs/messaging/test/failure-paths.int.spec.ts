@@ -24,6 +24,9 @@ describe('failure paths of the Kafka transport (real broker)', () => {
     await fixture?.close();
   });
 
+  /** A scan service on the fixture's topic and group, with the failure policy under test. */
+  const scanning = (handle: Parameters<typeof startScanService>[0]['handle'], retry: Parameters<typeof startScanService>[0]['retry'] = policy) =>
+    startScanService({ kafka: fixture.kafka, serde: fixture.serde, groupId: fixture.groupId, topics: [fixture.topic], retry, handle });
   const committed = async (groupId: string, topic: string) => {
     const [entry] = await fixture.admin.fetchOffsets({ groupId, topics: [topic] });
     return Number(entry.partitions.find((p) => p.partition === 0)?.offset ?? -1);
@@ -74,21 +77,14 @@ describe('failure paths of the Kafka transport (real broker)', () => {
 
   it('given an outage of what handlers depend on (a database refusing connections) for 8 s with traffic arriving, then nothing is dead-lettered, /ready is red meanwhile, and every message is handled after', async () => {
     fixture = await topicFixture(3);
-    const { kafka, topic, groupId } = fixture;
+    const { topic } = fixture;
     let down = true;
     const handled = new Set<string>();
     const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     services.push(
-      await startScanService({
-        kafka,
-        serde: fixture.serde,
-        groupId,
-        topics: [topic],
-        retry: policy,
-        handle: (scan) => {
-          if (down) throw refused();
-          handled.add(scan.meta.eventId);
-        },
+      await scanning((scan) => {
+        if (down) throw refused();
+        handled.add(scan.meta.eventId);
       }),
     );
     const first = await fixture.publishScans(30, 10);
@@ -107,21 +103,14 @@ describe('failure paths of the Kafka transport (real broker)', () => {
 
   it('given a message of key K that fails for a while (a bug, fixed meanwhile), then later messages of other keys flow while the later messages of K wait behind it, in order', async () => {
     fixture = await topicFixture(1);
-    const { kafka, topic, groupId } = fixture;
+    const { topic, groupId } = fixture;
     const order: string[] = [];
     const failUntil = Date.now() + 1_000;
     services.push(
-      await startScanService({
-        kafka,
-        serde: fixture.serde,
-        groupId,
-        topics: [topic],
-        retry: { ...policy, parkForMs: 30_000 },
-        handle: (scan) => {
-          if (scan.shipmentId === 'K' && scan.sequence === 0 && Date.now() < failUntil) throw new RetriableError('carrier lookup failed', 'CARRIER_LOOKUP');
-          order.push(`${scan.shipmentId}${scan.sequence}`);
-        },
-      }),
+      await scanning((scan) => {
+        if (scan.shipmentId === 'K' && scan.sequence === 0 && Date.now() < failUntil) throw new RetriableError('carrier lookup failed', 'CARRIER_LOOKUP');
+        order.push(`${scan.shipmentId}${scan.sequence}`);
+      }, { ...policy, parkForMs: 30_000 }),
     );
     await publishOnKey('K', 1, 0);
     await publishOnKey('L', 2, 0);
@@ -142,16 +131,9 @@ describe('failure paths of the Kafka transport (real broker)', () => {
     const order: string[] = [];
     let fixed = false;
     services.push(
-      await startScanService({
-        kafka,
-        serde: fixture.serde,
-        groupId,
-        topics: [topic],
-        retry: policy,
-        handle: (scan) => {
-          if (scan.shipmentId === 'K' && scan.sequence === 0 && !fixed) throw new RetriableError('this scan always fails', 'ALWAYS_FAILS');
-          order.push(`${scan.shipmentId}${scan.sequence}`);
-        },
+      await scanning((scan) => {
+        if (scan.shipmentId === 'K' && scan.sequence === 0 && !fixed) throw new RetriableError('this scan always fails', 'ALWAYS_FAILS');
+        order.push(`${scan.shipmentId}${scan.sequence}`);
       }),
     );
     const dlq = await collectMessages(kafka, deadLetterTopicOf(topic));
@@ -184,19 +166,12 @@ describe('failure paths of the Kafka transport (real broker)', () => {
 
   it('given a non-retriable error (bad data), then it is dead-lettered at once and the later messages of its key are not held', async () => {
     fixture = await topicFixture(1);
-    const { kafka, topic, groupId } = fixture;
+    const { topic, groupId } = fixture;
     const order: string[] = [];
     services.push(
-      await startScanService({
-        kafka,
-        serde: fixture.serde,
-        groupId,
-        topics: [topic],
-        retry: policy,
-        handle: (scan) => {
-          if (scan.shipmentId === 'K' && scan.sequence === 0) throw new NonRetriableError('scan for an unknown shipment', 'UNKNOWN_SHIPMENT');
-          order.push(`${scan.shipmentId}${scan.sequence}`);
-        },
+      await scanning((scan) => {
+        if (scan.shipmentId === 'K' && scan.sequence === 0) throw new NonRetriableError('scan for an unknown shipment', 'UNKNOWN_SHIPMENT');
+        order.push(`${scan.shipmentId}${scan.sequence}`);
       }),
     );
     await publishOnKey('K', 2, 0);

@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { paths } from '@lading/infra';
+import { canConnect } from '@lading/infra/src/postgres';
 import { postgresBinDir } from '@lading/infra/src/prerequisites';
 
 /**
@@ -33,22 +34,9 @@ function ownedByPostgres(dir: string): void {
   chownSync(dir, id('-u'), id('-g'));
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!(await answers(url))) {
+  while (!(await canConnect(url))) {
     if (Date.now() > until) throw new Error(`the chaos PostgreSQL at ${url} did not answer within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
   }
