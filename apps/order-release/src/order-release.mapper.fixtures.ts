@@ -66,10 +66,12 @@ export function orderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
     customerId: 'CUST-42',
     siteId: 'US-NJ1',
     lines: [line(1, 'BOLT-M8', 5), line(2, 'NUT-M8', 2, 'CASE')],
-    shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+    shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US', residential: false, timeZone: null },
     promisedDeliveryAt: Date.parse('2026-01-20T17:00:00.000Z'),
     orderTotal: { amount: '129.90', currency: 'USD' },
     fulfilmentPolicy: 'SHIP_COMPLETE',
+    hazmat: false,
+    liftgateRequired: false,
     ...overrides,
   };
 }
@@ -81,8 +83,10 @@ export function orderAmended(overrides: Partial<OrderAmended> = {}): OrderAmende
     amendmentNumber: 1,
     siteId: 'US-NJ1',
     lines: [line(1, 'BOLT-M8', 8)],
-    shipTo: { name: 'Harbor Hardware', line1: '14 Dock St', line2: 'Gate 3', city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+    shipTo: { name: 'Harbor Hardware', line1: '14 Dock St', line2: 'Gate 3', city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US', residential: false, timeZone: null },
     promisedDeliveryAt: Date.parse('2026-01-22T17:00:00.000Z'),
+    hazmat: false,
+    liftgateRequired: false,
     ...overrides,
   };
 }

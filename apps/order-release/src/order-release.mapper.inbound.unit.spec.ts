@@ -198,7 +198,7 @@ describe('order-release mapper, inbound', () => {
     });
 
     it('given a ship-to with every optional part, when mapped, then line2, region and postal code are kept', () => {
-      const order = orderDetailsFrom(orderPlaced({ shipTo: { name: 'Dock 4', line1: 'Kai 1', line2: 'Tor 2', city: 'Hamburg', region: 'HH', postalCode: '20457', countryCode: 'DE' } }));
+      const order = orderDetailsFrom(orderPlaced({ shipTo: { name: 'Dock 4', line1: 'Kai 1', line2: 'Tor 2', city: 'Hamburg', region: 'HH', postalCode: '20457', countryCode: 'DE', residential: false, timeZone: null } }));
 
       expect(order.shipTo).toEqual({ name: 'Dock 4', line1: 'Kai 1', line2: 'Tor 2', city: 'Hamburg', region: 'HH', postalCode: '20457', countryCode: 'DE' });
     });

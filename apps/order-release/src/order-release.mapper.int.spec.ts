@@ -119,7 +119,7 @@ describe('order-release mapper through the real serde and registry', () => {
       const order = orderDetailsFrom(
         orderPlaced({
           lines: [line(1, 'BOLT-M8', 5), line(2, 'NUT-M8', 2, 'CASE'), line(3, 'BOLT-M8', 3), line(4, 'CABLE-3', 12.5, 'METRE')],
-          shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+          shipTo: { name: 'Harbor Hardware', line1: '12 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US', residential: false, timeZone: null },
         }),
       );
       const releasedMessages = decide({ type: 'PlaceOrder', data: { order, context: readyContext(order) } });

@@ -57,6 +57,7 @@ export function fromContractUnit(unit: UnitOfMeasure, catalogueUnit: string | un
   return UNIT_FROM_CONTRACT[unit] ?? unit;
 }
 
+/** The simulated world knows neither residential addresses nor their zones: the schema defaults. */
 export function toContractAddress(address: SimulatedAddress): Address {
   return {
     name: address.name,
@@ -66,6 +67,8 @@ export function toContractAddress(address: SimulatedAddress): Address {
     region: address.region ?? null,
     postalCode: address.postalCode ?? null,
     countryCode: address.countryCode,
+    residential: false,
+    timeZone: null,
   };
 }
 
@@ -115,6 +118,9 @@ export function erpRecordFor(published: SimulatedFact<ErpFact>, occurredAt: numb
           promisedDeliveryAt: promisedDeliveryAt(fact.promisedDate),
           orderTotal: null,
           fulfilmentPolicy: fact.fulfilment,
+          // the simulated ERP sells no hazmat and knows no liftgate deliveries: the schema defaults
+          hazmat: false,
+          liftgateRequired: false,
         },
       };
     }
@@ -132,6 +138,8 @@ export function erpRecordFor(published: SimulatedFact<ErpFact>, occurredAt: numb
           lines: toContractLines(fact.order.lines),
           shipTo: toContractAddress(fact.order.shipTo),
           promisedDeliveryAt: promisedDeliveryAt(fact.order.promisedDate),
+          hazmat: false,
+          liftgateRequired: false,
         },
       };
     }

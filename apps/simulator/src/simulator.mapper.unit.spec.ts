@@ -48,8 +48,8 @@ describe('simulator mapper', () => {
         occurredAt: 123,
         recordedAt: null,
         sourceSystem: 'ERP',
-        // OrderPlaced gained its fulfilment policy in version 2.
-        schemaVersion: record.recordType === 'lading.erp.OrderPlaced' ? 2 : 1,
+        // OrderPlaced gained its fulfilment policy in version 2; both order records hazmat and liftgate (and Address residential, timeZone) in 3 and 2.
+        schemaVersion: ({ 'lading.erp.OrderPlaced': 3, 'lading.erp.OrderAmended': 2 } as Partial<Record<string, number>>)[record.recordType] ?? 1,
       });
       expect(record.topic).toBe(published.fact.type.startsWith('CreditHold') ? 'erp.credit.v1' : 'erp.orders.v1');
     }
@@ -123,7 +123,7 @@ describe('simulator mapper', () => {
       orderId: 'ORDER-1',
       siteId: 'DE-HAM',
       lines: released.lines,
-      shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' },
+      shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE', residential: false, timeZone: null },
       promisedDeliveryAt: 0,
       warehouseOrderId: 'ORDER-1-R2',
     };
@@ -179,7 +179,7 @@ describe('simulator mapper', () => {
 
   it('names a warehouse order by Lading’s id, and by its own `<orderId>-W<n>` only for a release without one', () => {
     const meta = { eventId: '6f1c2e1a-0000-4000-8000-000000000004', tenantId: 't', correlationId: 'O', causationId: null, occurredAt: 0, recordedAt: null, sourceSystem: 'ORDER_RELEASE' as const, schemaVersion: 2 };
-    const release = { meta, orderId: 'O', siteId: 'S', lines: [], shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE' }, promisedDeliveryAt: 0 };
+    const release = { meta, orderId: 'O', siteId: 'S', lines: [], shipTo: { name: null, line1: 'x', line2: null, city: 'y', region: null, postalCode: null, countryCode: 'DE', residential: false, timeZone: null }, promisedDeliveryAt: 0 };
     expect(warehouseOrderIdFor({ ...release, warehouseOrderId: 'O-R1' }, 0)).toBe('O-R1');
     expect(warehouseOrderIdFor({ ...release, warehouseOrderId: 'O-R3' }, 2)).toBe('O-R3');
     expect(warehouseOrderIdFor({ ...release, warehouseOrderId: null }, 0)).toBe('O-W1');

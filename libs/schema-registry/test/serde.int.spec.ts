@@ -61,10 +61,12 @@ function orderPlaced(overrides: Partial<OrderPlaced> = {}): OrderPlaced {
     customerId: 'C-42',
     siteId: 'DC-1',
     lines: [line(1, 'A-100', 3), line(2, 'B-200', 1)],
-    shipTo: { name: 'Ada Lovelace', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE' },
+    shipTo: { name: 'Ada Lovelace', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE', residential: true, timeZone: 'Europe/Berlin' },
     promisedDeliveryAt: Date.UTC(2026, 10, 30, 18),
     fulfilmentPolicy: 'SHIP_COMPLETE',
     orderTotal: { amount: '-1234567.8912', currency: 'EUR' },
+    hazmat: false,
+    liftgateRequired: true,
     ...overrides,
   };
 }

@@ -2,7 +2,7 @@
 // change the schema (or the catalog) and run `npm run codegen`; `npm run codegen:check`
 // and the contracts drift test fail when this file differs from what the schemas produce.
 
-import type { BookCarrier, CancelWarehouseOrder, CreateReturnLabel, ExpectReturn, IssueCreditMemo, PostFreightCost, ReleaseOrderToWarehouse, CaseOpened, ReturnRequested, CreditHoldPlaced, CreditHoldReleased, OrderAmended, OrderCancelled, OrderPlaced, ClaimFiled, CustomerNotificationRequested, DeliveryConfirmed, EtaUpdated, ExceptionAcknowledged, ExceptionRaised, ExceptionResolved, MilestoneRecorded, OrderHeld, OrderReleased, RefundRequested, ReturnAuthorized, ReturnRejected, ShipmentBooked, ShipmentPlanned, SlaBreached, BookingRejected, CarrierBooked, CarrierTrackingEvent, ProofOfDelivery, InventoryLevelChanged, OrderPacked, OrderPicked, OrderShipped, ReturnInspected, ReturnReceived, WarehouseOrderAccepted, WarehouseOrderCancelled, WarehouseStatusChanged } from './types';
+import type { BookCarrier, CancelCarrierBooking, CancelWarehouseOrder, CreateReturnLabel, ExpectReturn, IssueCreditMemo, PostFreightCost, ReleaseOrderToWarehouse, CaseOpened, ReturnRequested, CreditHoldPlaced, CreditHoldReleased, OrderAmended, OrderCancelled, OrderPlaced, ClaimFiled, CustomerNotificationRequested, DeliveryConfirmed, EtaUpdated, ExceptionAcknowledged, ExceptionRaised, ExceptionResolved, MilestoneRecorded, OrderHeld, OrderReleased, RefundRequested, ReturnAuthorized, ReturnRejected, ShipmentBooked, ShipmentCancelled, ShipmentPlanned, SlaBreached, BookingRejected, CarrierBooked, CarrierTrackingEvent, ProofOfDelivery, InventoryLevelChanged, OrderPacked, OrderPicked, OrderShipped, ReturnInspected, ReturnReceived, WarehouseOrderAccepted, WarehouseOrderCancelled, WarehouseStatusChanged } from './types';
 
 /** Records on erp.orders.v1 (key: ERP order id), discriminated by recordType. */
 export type ErpOrdersV1Record =
@@ -66,7 +66,8 @@ export type OrchestrationOrderReleaseV1Record =
 /** Records on orchestration.shipments.v1 (key: Lading shipment id), discriminated by recordType. */
 export type OrchestrationShipmentsV1Record =
   | { readonly recordType: 'lading.orchestration.ShipmentPlanned'; readonly value: ShipmentPlanned }
-  | { readonly recordType: 'lading.orchestration.ShipmentBooked'; readonly value: ShipmentBooked };
+  | { readonly recordType: 'lading.orchestration.ShipmentBooked'; readonly value: ShipmentBooked }
+  | { readonly recordType: 'lading.orchestration.ShipmentCancelled'; readonly value: ShipmentCancelled };
 
 /** Records on orchestration.visibility.v1 (key: Lading shipment id), discriminated by recordType. */
 export type OrchestrationVisibilityV1Record =
@@ -104,6 +105,7 @@ export type WmsCommandsV1Record =
 /** Records on tms.commands.v1 (key: ERP order id), discriminated by recordType. */
 export type TmsCommandsV1Record =
   | { readonly recordType: 'lading.commands.BookCarrier'; readonly value: BookCarrier }
+  | { readonly recordType: 'lading.commands.CancelCarrierBooking'; readonly value: CancelCarrierBooking }
   | { readonly recordType: 'lading.commands.CreateReturnLabel'; readonly value: CreateReturnLabel };
 
 /** Records on erp.commands.v1 (key: ERP order id), discriminated by recordType. */

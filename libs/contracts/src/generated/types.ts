@@ -25,6 +25,39 @@ export interface BookCarrier {
   shipTo: Address;
   /** Which planning attempt this booking belongs to (see ShipmentPlanned.attempt). */
   attempt: number;
+  /** When the TMS must have confirmed or rejected the booking (epoch milliseconds, UTC); after it Lading cancels the attempt (CancelCarrierBooking TIMED_OUT) and books the next option. Null from producers before version 2. */
+  respondBy: number | null;
+  /** The shipment carries hazardous materials. */
+  hazmat: boolean;
+  /** The consignee has no dock: the carrier must bring a liftgate. */
+  liftgateRequired: boolean;
+  /** The cost from the tenant's rate card the option was chosen on; null when not quoted (and from producers before version 2). */
+  quotedCost: Money | null;
+}
+
+/** Why Lading cancels a carrier booking: TIMED_OUT (no answer by BookCarrier.respondBy; the next option is booked), LATE_BOOKING (a confirmation arrived for an attempt Lading had already given up), REPLANNED (the order changed before booking and a new plan replaced the attempt), SHIPMENT_CANCELLED (the order was cancelled). UNKNOWN is the reader default for reasons added later. */
+export type CancelBookingReason = 'UNKNOWN' | 'TIMED_OUT' | 'LATE_BOOKING' | 'REPLANNED' | 'SHIPMENT_CANCELLED';
+/** Symbols of CancelBookingReason, in schema order; the first is the reader default. */
+export const CancelBookingReasonSymbols: readonly CancelBookingReason[] = ['UNKNOWN', 'TIMED_OUT', 'LATE_BOOKING', 'REPLANNED', 'SHIPMENT_CANCELLED'];
+
+/** Command to the TMS: cancel the booking of one BookCarrier attempt, confirmed or still unanswered. */
+export interface CancelCarrierBooking {
+  /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
+  meta: EventMeta;
+  /** Lading shipment id (as on BookCarrier). */
+  shipmentId: string;
+  /** Order the shipment carries (the topic key). */
+  orderId: string;
+  /** The BookCarrier.attempt whose booking to cancel. */
+  attempt: number;
+  /** Carrier of that attempt. */
+  carrierId: string;
+  /** Carrier service of that attempt. */
+  serviceLevel: string;
+  /** Carrier's booking or PRO number when the booking was confirmed (CarrierBooked.bookingReference); null for a booking still unanswered. */
+  bookingReference: string | null;
+  /** Why it is cancelled. */
+  reason: CancelBookingReason;
 }
 
 /** Command to the WMS: stop fulfilling this order. */
@@ -73,6 +106,11 @@ export interface ExpectReturn {
   expectedBy: number;
 }
 
+/** What a posted freight cost is: RATE_CARD is the rated cost from the tenant's rate card (the contract price the carrier was chosen on). UNKNOWN is the reader default for bases added later. */
+export type FreightCostBasis = 'UNKNOWN' | 'RATE_CARD';
+/** Symbols of FreightCostBasis, in schema order; the first is the reader default. */
+export const FreightCostBasisSymbols: readonly FreightCostBasis[] = ['UNKNOWN', 'RATE_CARD'];
+
 /** Command to the ERP: issue a credit memo (refund) to the customer for a return. */
 export interface IssueCreditMemo {
   /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
@@ -99,8 +137,12 @@ export interface PostFreightCost {
   shipmentId: string;
   /** Carrier to be paid. */
   carrierId: string;
-  /** Freight cost. */
+  /** Freight cost to post; `basis` says which cost it is. */
   amount: Money;
+  /** Which cost `amount` is. Producers before version 2 did not say: readers see UNKNOWN. */
+  basis: FreightCostBasis;
+  /** Carrier's booking or PRO number of the shipment, for matching the carrier's invoice. */
+  bookingReference: string | null;
 }
 
 /** Command to the WMS: fulfil this order (inventory is already reserved by Lading). */
@@ -137,6 +179,10 @@ export interface Address {
   postalCode: string | null;
   /** ISO 3166-1 alpha-2 country code, e.g. DE, US. */
   countryCode: string;
+  /** A residential (not business) address; carriers may charge a residential fee. */
+  residential: boolean;
+  /** IANA time zone of the address, e.g. Europe/Berlin, where the sender knows it; null: the receiver resolves it. */
+  timeZone: string | null;
 }
 
 /** Metadata on every event and command. The messaging layer dedups on eventId, routes by tenantId and traces the journey by correlationId; W3C trace context rides in Kafka headers, not here. */
@@ -180,6 +226,8 @@ export interface Location {
   latitude: number | null;
   /** WGS 84 longitude in degrees. */
   longitude: number | null;
+  /** IANA time zone of the location, e.g. America/Chicago, where the sender knows it; null: Lading resolves it (facility table, postal code). */
+  timeZone: string | null;
 }
 
 /** An amount of money: an exact decimal with its ISO 4217 currency. Scale 4 covers every currency minor unit. */
@@ -326,6 +374,10 @@ export interface OrderAmended {
   shipTo: Address;
   /** Promised delivery after the amendment (epoch milliseconds, UTC). */
   promisedDeliveryAt: number;
+  /** The order contains hazardous materials: only carriers and services that accept hazmat can take it. */
+  hazmat: boolean;
+  /** The consignee has no dock: the carrier must bring a liftgate. */
+  liftgateRequired: boolean;
 }
 
 /** ERP: an order was cancelled. */
@@ -358,6 +410,10 @@ export interface OrderPlaced {
   orderTotal: Money | null;
   /** Ship complete or allow partial shipments. Producers on version 1 send none: readers see SHIP_COMPLETE. */
   fulfilmentPolicy: FulfilmentPolicy;
+  /** The order contains hazardous materials: only carriers and services that accept hazmat can take it. */
+  hazmat: boolean;
+  /** The consignee has no dock: the carrier must bring a liftgate. */
+  liftgateRequired: boolean;
 }
 
 /** Returns: goods were damaged in transit; a claim is filed against the carrier. */
@@ -396,6 +452,10 @@ export interface CustomerNotificationRequested {
   kind: NotificationKind;
   /** Values for the branded template (ETA, tracking link, reason). */
   templateData: Record<string, string>;
+  /** The tenant's notification template to use; null: the CRM's default for the kind. */
+  templateId: string | null;
+  /** The brand to send it in; null: the tenant's default brand. */
+  brandId: string | null;
 }
 
 /** Visibility: the shipment was delivered; the ERP closes the order and may invoice. */
@@ -410,7 +470,19 @@ export interface DeliveryConfirmed {
   deliveredAt: number;
   /** Who signed for it, if known. */
   signedBy: string | null;
+  /** What confirmed the delivery. */
+  evidence: DeliveryEvidence;
 }
+
+/** What confirmed a delivery: the carrier's delivery SCAN or its PROOF_OF_DELIVERY. UNKNOWN is the reader default for evidence added later. */
+export type DeliveryEvidence = 'UNKNOWN' | 'SCAN' | 'PROOF_OF_DELIVERY';
+/** Symbols of DeliveryEvidence, in schema order; the first is the reader default. */
+export const DeliveryEvidenceSymbols: readonly DeliveryEvidence[] = ['UNKNOWN', 'SCAN', 'PROOF_OF_DELIVERY'];
+
+/** Where an estimated delivery comes from: CARRIER (the carrier's own estimate) or PLAN (Lading's, from the planned transit days on the carrier's calendar). UNKNOWN is the reader default for bases added later. */
+export type EtaBasis = 'UNKNOWN' | 'CARRIER' | 'PLAN';
+/** Symbols of EtaBasis, in schema order; the first is the reader default. */
+export const EtaBasisSymbols: readonly EtaBasis[] = ['UNKNOWN', 'CARRIER', 'PLAN'];
 
 /** Visibility: the estimated delivery time of a shipment changed. */
 export interface EtaUpdated {
@@ -422,10 +494,14 @@ export interface EtaUpdated {
   orderId: string;
   /** New estimated delivery (epoch milliseconds, UTC). */
   estimatedDeliveryAt: number;
-  /** Delivery promised to the customer (epoch milliseconds, UTC). */
+  /** Delivery promised to the customer (epoch milliseconds, UTC). Required since version 1, so it stays required (a nullable one would break version-1 readers): an estimate made before the promise is known is not published on this record. */
   promisedDeliveryAt: number;
   /** True when the estimate is after the promise. */
   late: boolean;
+  /** Where the estimate comes from. */
+  basis: EtaBasis;
+  /** The estimate published before this one (epoch milliseconds, UTC); null for the first. */
+  previousEstimatedDeliveryAt: number | null;
 }
 
 /** Service desk: someone took ownership of an exception (stops the acknowledgement SLA clock). */
@@ -481,6 +557,8 @@ export interface ExceptionResolved {
   resolvedBy: string;
   /** What was done. */
   resolution: string;
+  /** True when Lading resolved it itself because the condition cleared (e.g. tracking resumed, delivered); false for a person. */
+  automatic: boolean;
 }
 
 /** How urgent an exception is. UNKNOWN for unmapped source codes. */
@@ -488,10 +566,10 @@ export type ExceptionSeverity = 'UNKNOWN' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICA
 /** Symbols of ExceptionSeverity, in schema order; the first is the reader default. */
 export const ExceptionSeveritySymbols: readonly ExceptionSeverity[] = ['UNKNOWN', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 
-/** Canonical exception taxonomy: what went wrong, whatever code set reported it. Unmapped source codes become UNKNOWN, never a guess. */
-export type ExceptionType = 'UNKNOWN' | 'LATE_DELIVERY' | 'MISSED_PICKUP' | 'DELIVERY_ATTEMPT_FAILED' | 'ADDRESS_PROBLEM' | 'CONSIGNEE_UNAVAILABLE' | 'REFUSED_BY_CONSIGNEE' | 'DAMAGED' | 'LOST' | 'SHORT_SHIPMENT' | 'WEATHER_OR_DISASTER' | 'CARRIER_DELAY' | 'CUSTOMS_OR_DOCUMENTATION' | 'HELD_BY_SHIPPER' | 'PAYMENT_HOLD' | 'TRACKING_SILENCE' | 'BOOKING_FAILED' | 'WAREHOUSE_DELAY' | 'RETURNED_TO_SHIPPER';
+/** Canonical exception taxonomy: what went wrong, whatever code set reported it. Unmapped source codes become UNKNOWN, never a guess. Raised by shipment planning: PROMISE_AT_RISK (no eligible freight option delivers by the promise; the earliest is booked), NO_CARRIER (no freight option is eligible; nothing is booked), BOOKING_FAILED (every option was refused or unanswered). */
+export type ExceptionType = 'UNKNOWN' | 'LATE_DELIVERY' | 'MISSED_PICKUP' | 'DELIVERY_ATTEMPT_FAILED' | 'ADDRESS_PROBLEM' | 'CONSIGNEE_UNAVAILABLE' | 'REFUSED_BY_CONSIGNEE' | 'DAMAGED' | 'LOST' | 'SHORT_SHIPMENT' | 'WEATHER_OR_DISASTER' | 'CARRIER_DELAY' | 'CUSTOMS_OR_DOCUMENTATION' | 'HELD_BY_SHIPPER' | 'PAYMENT_HOLD' | 'TRACKING_SILENCE' | 'BOOKING_FAILED' | 'WAREHOUSE_DELAY' | 'RETURNED_TO_SHIPPER' | 'PROMISE_AT_RISK' | 'NO_CARRIER';
 /** Symbols of ExceptionType, in schema order; the first is the reader default. */
-export const ExceptionTypeSymbols: readonly ExceptionType[] = ['UNKNOWN', 'LATE_DELIVERY', 'MISSED_PICKUP', 'DELIVERY_ATTEMPT_FAILED', 'ADDRESS_PROBLEM', 'CONSIGNEE_UNAVAILABLE', 'REFUSED_BY_CONSIGNEE', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'WEATHER_OR_DISASTER', 'CARRIER_DELAY', 'CUSTOMS_OR_DOCUMENTATION', 'HELD_BY_SHIPPER', 'PAYMENT_HOLD', 'TRACKING_SILENCE', 'BOOKING_FAILED', 'WAREHOUSE_DELAY', 'RETURNED_TO_SHIPPER'];
+export const ExceptionTypeSymbols: readonly ExceptionType[] = ['UNKNOWN', 'LATE_DELIVERY', 'MISSED_PICKUP', 'DELIVERY_ATTEMPT_FAILED', 'ADDRESS_PROBLEM', 'CONSIGNEE_UNAVAILABLE', 'REFUSED_BY_CONSIGNEE', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'WEATHER_OR_DISASTER', 'CARRIER_DELAY', 'CUSTOMS_OR_DOCUMENTATION', 'HELD_BY_SHIPPER', 'PAYMENT_HOLD', 'TRACKING_SILENCE', 'BOOKING_FAILED', 'WAREHOUSE_DELAY', 'RETURNED_TO_SHIPPER', 'PROMISE_AT_RISK', 'NO_CARRIER'];
 
 /** One reason an order is held, with detail for the service desk. */
 export interface HoldReason {
@@ -507,9 +585,9 @@ export type HoldReasonCode = 'UNKNOWN' | 'CREDIT_HOLD' | 'INVALID_ADDRESS' | 'IN
 export const HoldReasonCodeSymbols: readonly HoldReasonCode[] = ['UNKNOWN', 'CREDIT_HOLD', 'INVALID_ADDRESS', 'INVALID_LINES', 'INSUFFICIENT_INVENTORY', 'WAREHOUSE_CLOSED', 'PAST_CUT_OFF', 'WAREHOUSE_AT_CAPACITY', 'UNKNOWN_SITE'];
 
 /** Canonical shipment milestone, whatever code set the carrier used. UNKNOWN is the reader default for milestones added later. */
-export type Milestone = 'UNKNOWN' | 'BOOKED' | 'PICKED_UP' | 'IN_TRANSIT' | 'ARRIVED_AT_HUB' | 'OUT_FOR_DELIVERY' | 'DELIVERY_ATTEMPTED' | 'DELIVERED' | 'RETURNED_TO_SHIPPER';
+export type Milestone = 'UNKNOWN' | 'BOOKED' | 'PICKED_UP' | 'IN_TRANSIT' | 'ARRIVED_AT_HUB' | 'OUT_FOR_DELIVERY' | 'DELIVERY_ATTEMPTED' | 'DELIVERED' | 'RETURNED_TO_SHIPPER' | 'CANCELLED';
 /** Symbols of Milestone, in schema order; the first is the reader default. */
-export const MilestoneSymbols: readonly Milestone[] = ['UNKNOWN', 'BOOKED', 'PICKED_UP', 'IN_TRANSIT', 'ARRIVED_AT_HUB', 'OUT_FOR_DELIVERY', 'DELIVERY_ATTEMPTED', 'DELIVERED', 'RETURNED_TO_SHIPPER'];
+export const MilestoneSymbols: readonly Milestone[] = ['UNKNOWN', 'BOOKED', 'PICKED_UP', 'IN_TRANSIT', 'ARRIVED_AT_HUB', 'OUT_FOR_DELIVERY', 'DELIVERY_ATTEMPTED', 'DELIVERED', 'RETURNED_TO_SHIPPER', 'CANCELLED'];
 
 /** Visibility: a carrier scan was mapped to a canonical milestone. */
 export interface MilestoneRecorded {
@@ -529,6 +607,10 @@ export interface MilestoneRecorded {
   codeSet: string;
   /** Status code of the source scan, kept for audit. */
   statusCode: string;
+  /** The shipment's milestone before this one; UNKNOWN for its first milestone (and from producers before version 2). */
+  previousMilestone: Milestone;
+  /** Version of the code-set table that mapped the scan (e.g. X12_214/1); null when none did. */
+  codeSetVersion: string | null;
 }
 
 /** What a customer notification is about. UNKNOWN is the reader default for kinds added later. */
@@ -623,8 +705,33 @@ export interface ShipmentBooked {
   bookingReference: string;
   /** Tracking number, where known. */
   trackingNumber: string | null;
-  /** Agreed freight cost. */
+  /** Agreed freight cost: what the carrier confirmed (CarrierBooked.freightCost). */
   freightCost: Money;
+  /** Rated cost of the booked option from the tenant's rate card: the cost posted to the ERP (PostFreightCost). Null from producers before version 2. */
+  ratedCost: Money | null;
+}
+
+/** How far a shipment had got when it was cancelled: BEFORE_PLANNING, BEFORE_BOOKING (a booking was requested but not confirmed; it is cancelled), AFTER_BOOKING (the confirmed booking is cancelled). UNKNOWN is the reader default for stages added later. */
+export type ShipmentCancellationStage = 'UNKNOWN' | 'BEFORE_PLANNING' | 'BEFORE_BOOKING' | 'AFTER_BOOKING';
+/** Symbols of ShipmentCancellationStage, in schema order; the first is the reader default. */
+export const ShipmentCancellationStageSymbols: readonly ShipmentCancellationStage[] = ['UNKNOWN', 'BEFORE_PLANNING', 'BEFORE_BOOKING', 'AFTER_BOOKING'];
+
+/** Shipment planning: the order was cancelled before the carrier collected, so the shipment is cancelled (with its booking, if any). A cancel after pickup is not a ShipmentCancelled: returns take over. */
+export interface ShipmentCancelled {
+  /** Envelope metadata every event and command carries: ids for dedup and tracing, tenant, clocks, source. */
+  meta: EventMeta;
+  /** Lading shipment id. */
+  shipmentId: string;
+  /** Order the shipment carried. */
+  orderId: string;
+  /** How far the shipment had got. */
+  stage: ShipmentCancellationStage;
+  /** Why, as the cancellation gave it (e.g. the ERP reason). */
+  reason: string;
+  /** The booking attempt the TMS was told to cancel (CancelCarrierBooking); null when there was none. */
+  cancelledAttempt: number | null;
+  /** When the shipment was cancelled (epoch milliseconds, UTC). */
+  cancelledAt: number;
 }
 
 /** Shipment planning: the cheapest freight option that meets the promise was chosen; a booking follows. */
@@ -649,6 +756,12 @@ export interface ShipmentPlanned {
   packages: Package[];
   /** 1 for the first option tried; increases each time a booking is rejected and the next option is planned. */
   attempt: number;
+  /** Which plan of the shipment this is: 1, then one more each time the order changes before booking and the shipment is planned again (attempt numbers continue across plans). */
+  planNumber: number;
+  /** Estimated delivery date of the chosen option, a local date (YYYY-MM-DD) in the consignee's time zone; null from producers before version 2. */
+  estimatedDeliveryDate: string | null;
+  /** False when no eligible option delivers by the promise and the earliest-delivering one was chosen (a PROMISE_AT_RISK exception is raised). */
+  meetsPromise: boolean;
 }
 
 /** Analytics: an SLA clock of an order ran out, detected by a timer even when nothing arrives. */
@@ -680,6 +793,8 @@ export interface SourceCode {
   codeSet: string;
   /** Code within the set, e.g. the 1651 status reason code A1. */
   code: string;
+  /** Which element of the code set the code is from: STATUS or REASON (X12 214 elements 1650 and 1651 share symbols such as CA and AF); null when not said. */
+  element: string | null;
 }
 
 /** TMS: a carrier refused the booking; planning tries the next freight option. */
@@ -696,6 +811,8 @@ export interface BookingRejected {
   serviceLevel: string;
   /** Rejection reason as the carrier or TMS gave it. */
   reason: string;
+  /** The BookCarrier.attempt this answers, echoed by the TMS. Null from producers before version 2: the answer is then matched to the latest attempt of the same carrier and service. */
+  attempt: number | null;
 }
 
 /** TMS: a carrier accepted the booking of a shipment. */
@@ -714,10 +831,12 @@ export interface CarrierBooked {
   bookingReference: string;
   /** Tracking number, where known at booking. */
   trackingNumber: string | null;
-  /** Agreed freight cost; posted to the ERP. */
+  /** The cost the carrier agreed. Lading posts the rated cost (its contract price) to the ERP, not this; freight audit settles a difference. */
   freightCost: Money;
   /** Agreed pickup time (epoch milliseconds, UTC). */
   pickupAt: number | null;
+  /** The BookCarrier.attempt this answers, echoed by the TMS. Null from producers before version 2: the answer is then matched to the latest attempt of the same carrier and service. */
+  attempt: number | null;
 }
 
 /** TMS: a raw carrier scan, in the code set the carrier speaks (X12 214, carrier API codes). Visibility maps it to canonical milestones and exceptions. */
@@ -740,8 +859,22 @@ export interface CarrierTrackingEvent {
   description: string | null;
   /** Where the scan happened. */
   location: Location | null;
-  /** When the carrier scanned (epoch milliseconds, UTC). */
+  /** When the carrier scanned (epoch milliseconds, UTC). Required since version 1: a producer sending localScanTime still fills it with its best UTC reading, and readers that understand localScanTime use that instead. */
   scannedAt: number;
+  /** The scan time as the carrier sent it, when that was a local time (X12 214 AT7 date/time + time code): Lading places it in the scan location's zone rather than trusting a zone the adapter guessed. Null when the carrier sent an instant. */
+  localScanTime: LocalScanTime | null;
+  /** Estimated delivery the carrier reported with the scan (epoch milliseconds, UTC), where it did. */
+  estimatedDeliveryAt: number | null;
+  /** Who signed for the delivery, when the scan reports one. */
+  signedBy: string | null;
+}
+
+/** A scan time as the carrier sent it: a wall-clock date-time without offset plus, where given, a time code (X12 element 623). */
+export interface LocalScanTime {
+  /** Local date and time, YYYY-MM-DDTHH:mm[:ss], no offset. */
+  localDateTime: string;
+  /** Time code as sent (X12 623, e.g. ET, CS, UT, LT); null or LT: the local time of the scan location (Location.timeZone). */
+  timeCode: string | null;
 }
 
 /** TMS: the carrier delivered and provided proof of delivery. */
@@ -913,6 +1046,7 @@ export interface WarehouseStatusChanged {
 /** Every event and command record type, by Avro full name. */
 export interface RecordTypes {
   'lading.commands.BookCarrier': BookCarrier;
+  'lading.commands.CancelCarrierBooking': CancelCarrierBooking;
   'lading.commands.CancelWarehouseOrder': CancelWarehouseOrder;
   'lading.commands.CreateReturnLabel': CreateReturnLabel;
   'lading.commands.ExpectReturn': ExpectReturn;
@@ -940,6 +1074,7 @@ export interface RecordTypes {
   'lading.orchestration.ReturnAuthorized': ReturnAuthorized;
   'lading.orchestration.ReturnRejected': ReturnRejected;
   'lading.orchestration.ShipmentBooked': ShipmentBooked;
+  'lading.orchestration.ShipmentCancelled': ShipmentCancelled;
   'lading.orchestration.ShipmentPlanned': ShipmentPlanned;
   'lading.orchestration.SlaBreached': SlaBreached;
   'lading.tms.BookingRejected': BookingRejected;
@@ -962,6 +1097,7 @@ export type RecordTypeName = keyof RecordTypes;
 
 export const recordTypeNames: readonly RecordTypeName[] = [
   'lading.commands.BookCarrier',
+  'lading.commands.CancelCarrierBooking',
   'lading.commands.CancelWarehouseOrder',
   'lading.commands.CreateReturnLabel',
   'lading.commands.ExpectReturn',
@@ -989,6 +1125,7 @@ export const recordTypeNames: readonly RecordTypeName[] = [
   'lading.orchestration.ReturnAuthorized',
   'lading.orchestration.ReturnRejected',
   'lading.orchestration.ShipmentBooked',
+  'lading.orchestration.ShipmentCancelled',
   'lading.orchestration.ShipmentPlanned',
   'lading.orchestration.SlaBreached',
   'lading.tms.BookingRejected',

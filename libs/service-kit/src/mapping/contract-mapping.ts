@@ -63,8 +63,11 @@ export function postalAddressFrom(address: Address): PostalAddress {
   };
 }
 
-/** A postal address as the canonical Avro Address. */
-export function avroAddressFrom(address: PostalAddress): Address {
+/**
+ * A postal address as the canonical Avro Address. `residential` and `timeZone` go along when the
+ * caller knows them (a shipment's ship-to); otherwise they are the schema defaults (false, null).
+ */
+export function avroAddressFrom(address: PostalAddress & { residential?: boolean; timeZone?: string }): Address {
   return {
     name: address.name,
     line1: address.line1,
@@ -73,5 +76,7 @@ export function avroAddressFrom(address: PostalAddress): Address {
     region: address.region ?? null,
     postalCode: address.postalCode ?? null,
     countryCode: address.countryCode,
+    residential: address.residential ?? false,
+    timeZone: address.timeZone ?? null,
   };
 }

@@ -51,10 +51,12 @@ function placed(tenantId: string, orderId: string): OrderPlaced {
     customerId: 'C0001',
     siteId: 'US-NJ1',
     lines: [{ lineNumber: 1, sku: 'BOLT-0001', quantity: { value: 2, unit: 'EACH' }, unitPrice: null }],
-    shipTo: { name: 'Harbor Hardware', line1: '1 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US' },
+    shipTo: { name: 'Harbor Hardware', line1: '1 Dock St', line2: null, city: 'Newark', region: 'NJ', postalCode: '07102', countryCode: 'US', residential: false, timeZone: null },
     promisedDeliveryAt: Date.now() + 86_400_000,
     orderTotal: null,
     fulfilmentPolicy: 'SHIP_COMPLETE',
+    hazmat: false,
+    liftgateRequired: false,
   };
 }
 

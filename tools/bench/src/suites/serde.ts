@@ -12,10 +12,12 @@ function orderPlaced(i: number): OrderPlaced {
     customerId: 'C-1',
     siteId: 'DC-1',
     lines: [1, 2, 3].map((n) => ({ lineNumber: n, sku: `SKU-${n}`, quantity: { value: n, unit: 'EACH' as const }, unitPrice: { amount: '19.99', currency: 'EUR' } })),
-    shipTo: { name: 'Bench', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE' },
+    shipTo: { name: 'Bench', line1: 'Hauptstr. 1', line2: null, city: 'Berlin', region: null, postalCode: '10115', countryCode: 'DE', residential: false, timeZone: null },
     promisedDeliveryAt: Date.now() + 86_400_000,
     orderTotal: { amount: '59.97', currency: 'EUR' },
     fulfilmentPolicy: 'SHIP_COMPLETE',
+    hazmat: false,
+    liftgateRequired: false,
   };
 }
 

@@ -3,8 +3,7 @@ import { assertNever } from '@lading/decider';
 
 /**
  * The canonical milestones of a shipment's journey, whatever code set the carrier speaks.
- * `AT_TERMINAL` is the contract's `ARRIVED_AT_HUB`; `CANCELLED` has no contract symbol yet
- * (see README, contract changes).
+ * `AT_TERMINAL` is the contract's `ARRIVED_AT_HUB`.
  */
 export const TRACKING_MILESTONES = [
   'BOOKED',
@@ -91,8 +90,8 @@ export function becomesCurrent(current: PlacedMilestone | undefined, candidate: 
 
 /**
  * The contract symbol for a milestone (`lading.orchestration.Milestone`). AT_TERMINAL is
- * published as ARRIVED_AT_HUB; CANCELLED as UNKNOWN (the reader default) until the contract
- * gains a CANCELLED symbol.
+ * published as ARRIVED_AT_HUB. Readers built before the contract had CANCELLED read it as
+ * UNKNOWN (the reader default).
  */
 export const CONTRACT_MILESTONE: Readonly<Record<TrackingMilestone, Milestone>> = {
   BOOKED: 'BOOKED',
@@ -103,5 +102,5 @@ export const CONTRACT_MILESTONE: Readonly<Record<TrackingMilestone, Milestone>> 
   DELIVERY_ATTEMPTED: 'DELIVERY_ATTEMPTED',
   DELIVERED: 'DELIVERED',
   RETURNED_TO_SHIPPER: 'RETURNED_TO_SHIPPER',
-  CANCELLED: 'UNKNOWN',
+  CANCELLED: 'CANCELLED',
 };

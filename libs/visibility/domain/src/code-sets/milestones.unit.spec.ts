@@ -35,7 +35,7 @@ describe('milestone order', () => {
   it('every milestone has a stage and a contract symbol; AT_TERMINAL is the contract ARRIVED_AT_HUB', () => {
     for (const milestone of TRACKING_MILESTONES) expect(stageOf(milestone)).toBeDefined();
     expect(CONTRACT_MILESTONE.AT_TERMINAL).toBe('ARRIVED_AT_HUB');
-    expect(CONTRACT_MILESTONE.CANCELLED).toBe('UNKNOWN');
+    expect(CONTRACT_MILESTONE.CANCELLED).toBe('CANCELLED');
     expect(CONTRACT_MILESTONE.DELIVERED).toBe('DELIVERED');
   });
 });

@@ -81,6 +81,8 @@ export function autoResolutionOf(type: ExceptionType): AutoResolution {
     case 'PAYMENT_HOLD':
     case 'RETURNED_TO_SHIPPER':
     case 'BOOKING_FAILED':
+    case 'PROMISE_AT_RISK':
+    case 'NO_CARRIER':
     case 'UNKNOWN':
       return 'SERVICE_DESK';
     default:

@@ -13,7 +13,7 @@ describe('exception conditions', () => {
 
   it('every exception type has an auto-resolution rule; the service desk keeps what needs a person', () => {
     const byRule = (rule: string) => ExceptionTypeSymbols.filter((type) => autoResolutionOf(type) === rule);
-    expect(byRule('SERVICE_DESK')).toEqual(['UNKNOWN', 'ADDRESS_PROBLEM', 'REFUSED_BY_CONSIGNEE', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'PAYMENT_HOLD', 'BOOKING_FAILED', 'RETURNED_TO_SHIPPER']);
+    expect(byRule('SERVICE_DESK')).toEqual(['UNKNOWN', 'ADDRESS_PROBLEM', 'REFUSED_BY_CONSIGNEE', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'PAYMENT_HOLD', 'BOOKING_FAILED', 'RETURNED_TO_SHIPPER', 'PROMISE_AT_RISK', 'NO_CARRIER']);
     expect(byRule('ON_DELIVERY')).toEqual(['LATE_DELIVERY', 'CONSIGNEE_UNAVAILABLE', 'WEATHER_OR_DISASTER', 'CARRIER_DELAY', 'CUSTOMS_OR_DOCUMENTATION', 'HELD_BY_SHIPPER', 'WAREHOUSE_DELAY']);
     expect(byRule('ON_PICKUP')).toEqual(['MISSED_PICKUP']);
     expect(byRule('ON_NEXT_DELIVERY_RUN')).toEqual(['DELIVERY_ATTEMPT_FAILED']);

@@ -55,6 +55,8 @@ export function notificationKindForException(type: ExceptionType): NotificationK
     case 'PAYMENT_HOLD':
     case 'TRACKING_SILENCE':
     case 'BOOKING_FAILED':
+    case 'PROMISE_AT_RISK':
+    case 'NO_CARRIER':
     case 'UNKNOWN':
       return null;
     default:

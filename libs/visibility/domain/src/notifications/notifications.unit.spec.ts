@@ -41,7 +41,7 @@ describe('customer notifications', () => {
     const byKind = (kind: string | null) => ExceptionTypeSymbols.filter((type) => notificationKindForException(type) === kind);
     expect(byKind('DELAYED')).toEqual(['LATE_DELIVERY', 'MISSED_PICKUP', 'WEATHER_OR_DISASTER', 'CARRIER_DELAY', 'CUSTOMS_OR_DOCUMENTATION', 'WAREHOUSE_DELAY']);
     expect(byKind('DELIVERY_PROBLEM')).toEqual(['DELIVERY_ATTEMPT_FAILED', 'ADDRESS_PROBLEM', 'CONSIGNEE_UNAVAILABLE', 'REFUSED_BY_CONSIGNEE', 'RETURNED_TO_SHIPPER']);
-    expect(byKind(null)).toEqual(['UNKNOWN', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'HELD_BY_SHIPPER', 'PAYMENT_HOLD', 'TRACKING_SILENCE', 'BOOKING_FAILED']);
+    expect(byKind(null)).toEqual(['UNKNOWN', 'DAMAGED', 'LOST', 'SHORT_SHIPMENT', 'HELD_BY_SHIPPER', 'PAYMENT_HOLD', 'TRACKING_SILENCE', 'BOOKING_FAILED', 'PROMISE_AT_RISK', 'NO_CARRIER']);
   });
 
   it('notification ids are stable per shipment, kind and count', () => {

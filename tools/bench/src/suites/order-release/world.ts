@@ -31,10 +31,12 @@ export function orderPlaced(world: World, orderId: string, i: number): OrderPlac
       { lineNumber: 1, sku: sku(0), quantity: { value: 2, unit: 'EACH' }, unitPrice: null },
       { lineNumber: 2, sku: sku(1), quantity: { value: 1, unit: 'EACH' }, unitPrice: null },
     ],
-    shipTo: { name: 'Harbour Supplies GmbH', line1: 'Kaistraße 12', line2: null, city: 'Hamburg', region: null, postalCode: '20457', countryCode: 'DE' },
+    shipTo: { name: 'Harbour Supplies GmbH', line1: 'Kaistraße 12', line2: null, city: 'Hamburg', region: null, postalCode: '20457', countryCode: 'DE', residential: false, timeZone: null },
     promisedDeliveryAt: Date.parse('2027-06-30T23:59:59.999Z'),
     orderTotal: null,
     fulfilmentPolicy: 'SHIP_COMPLETE',
+    hazmat: false,
+    liftgateRequired: false,
   };
 }
 
