@@ -21,9 +21,16 @@ function kafkaClasspath(progress: Progress): string {
   return `${resolve(dir, 'lib')}/*`;
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `random-uuid` prints). */
-function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `random-uuid` prints).
+ * Like Kafka's own Uuid.randomUuid, never one that starts with '-': the storage tool's argument
+ * parser takes `-t -Xy…` for an option without its value (1 fresh home in 64 failed to start).
+ */
+export function newClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function nodeName(layout: KafkaClusterLayout, node: KafkaNode): string {
@@ -112,7 +119,7 @@ export async function kafkaUp(layout: KafkaClusterLayout, progress: Progress): P
       progress(`formatting KRaft storage for ${name}`);
       const format = spawnSync(
         'java',
-        [`-Dlog4j2.configurationFile=${paths.kafkaLog4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--ignore-formatted'],
+        [`-Dlog4j2.configurationFile=${paths.kafkaLog4j}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', propsFile, '--ignore-formatted'],
         { encoding: 'utf8' },
       );
       if (format.status !== 0) throw new Error(`kafka storage format failed for ${name}:\n${format.stdout}${format.stderr}`);

@@ -44,17 +44,25 @@ export const singleBroker: KafkaClusterLayout = {
   minInsyncReplicas: 1,
 };
 
-/** Three combined broker/controller nodes on their own ports, for failover tests. */
-export const threeBrokerCluster: KafkaClusterLayout = {
-  name: 'kafka-cluster',
-  nodes: [1, 2, 3].map((nodeId) => ({
-    nodeId,
-    clientPort: 29091 + nodeId,
-    controllerPort: 29191 + nodeId,
-  })),
-  replicationFactor: 3,
-  minInsyncReplicas: 2,
-};
+/**
+ * Three combined broker/controller nodes on their own ports (client ports `base`..`base+2`,
+ * controller ports 100 above), for failover tests and `npm run chaos`.
+ */
+export function threeBrokerClusterAt(base: number): KafkaClusterLayout {
+  return {
+    name: 'kafka-cluster',
+    nodes: [1, 2, 3].map((nodeId) => ({
+      nodeId,
+      clientPort: base + nodeId - 1,
+      controllerPort: base + 100 + nodeId - 1,
+    })),
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+  };
+}
+
+/** The 3-node cluster on 29092-29094, or from LADING_KAFKA_CLUSTER_PORT (a test's own). */
+export const threeBrokerCluster: KafkaClusterLayout = threeBrokerClusterAt(Number(process.env.LADING_KAFKA_CLUSTER_PORT ?? 29092));
 
 export function bootstrapServers(layout: KafkaClusterLayout): string[] {
   return layout.nodes.map((n) => `127.0.0.1:${n.clientPort}`);

@@ -13,7 +13,7 @@ const cli = resolve(__dirname, '..', 'bin', 'lading-infra.js');
  * the jar cache. Tests that start and stop infrastructure use one so they never touch the
  * services the rest of the suite runs on.
  */
-export function isolatedHome(ports: { kafka?: number; registry?: number; postgres?: number } = {}) {
+export function isolatedHome(ports: { kafka?: number; kafkaCluster?: number; registry?: number; postgres?: number } = {}) {
   const home = mkdtempSync(resolve(tmpdir(), 'lading-infra-test-'));
   // the private PostgreSQL runs as the postgres user, who must be able to reach its data dir
   chmodSync(home, 0o755);
@@ -27,6 +27,7 @@ export function isolatedHome(ports: { kafka?: number; registry?: number; postgre
   delete env.KAFKA_BROKERS;
   delete env.SCHEMA_REGISTRY_URL;
   if (ports.kafka) env.LADING_KAFKA_PORT = String(ports.kafka);
+  if (ports.kafkaCluster) env.LADING_KAFKA_CLUSTER_PORT = String(ports.kafkaCluster);
   if (ports.registry) env.LADING_REGISTRY_PORT = String(ports.registry);
   if (ports.postgres) env.DATABASE_URL = `postgres://postgres@127.0.0.1:${ports.postgres}/lading`;
   return {

@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createTopicsServed } from '@lading/messaging';
 import { collectMessages, uniqueName, waitUntil } from '@lading/testing';
 import { portOpen } from '../src/processes';
-import { bootstrapServers, threeBrokerCluster } from '../src/settings';
+import { bootstrapServers, threeBrokerClusterAt } from '../src/settings';
 import { isolatedHome, pidRunning } from './infra-cli';
 
 /**
@@ -10,8 +10,11 @@ import { isolatedHome, pidRunning } from './infra-cli';
  * partition, hard (SIGKILL), in the middle of a stream of acks=all writes: writes keep being
  * acknowledged and every acknowledged message is still there afterwards.
  */
+// ports of its own: a cluster the developer runs on 29092-29094 (npm run chaos) is not this test's
+const cluster = threeBrokerClusterAt(39192);
+
 describe('3-broker cluster failover', () => {
-  const sandbox = isolatedHome();
+  const sandbox = isolatedHome({ kafkaCluster: cluster.nodes[0].clientPort });
 
   afterAll(async () => {
     await sandbox.infra('down', '--brokers', '3').catch(() => undefined);
@@ -22,7 +25,7 @@ describe('3-broker cluster failover', () => {
     await sandbox.infra('up', '--brokers', '3');
     const kafka = new Kafka({
       clientId: uniqueName('failover'),
-      brokers: bootstrapServers(threeBrokerCluster),
+      brokers: bootstrapServers(cluster),
       logLevel: logLevel.NOTHING,
       retry: { retries: 10, initialRetryTime: 100 },
     });
@@ -64,7 +67,7 @@ describe('3-broker cluster failover', () => {
     // Writes after the kill were acknowledged by the two survivors (ISR 2 = min.insync.replicas).
     expect(acknowledged.length - beforeFailover).toBeGreaterThan(100);
 
-    const survivors = threeBrokerCluster.nodes.filter((n) => n.nodeId !== leader).map((n) => `127.0.0.1:${n.clientPort}`);
+    const survivors = cluster.nodes.filter((n) => n.nodeId !== leader).map((n) => `127.0.0.1:${n.clientPort}`);
     const reader = new Kafka({ clientId: uniqueName('failover-reader'), brokers: survivors, logLevel: logLevel.NOTHING });
     const collected = await collectMessages(reader, topic);
     try {
@@ -83,7 +86,7 @@ describe('3-broker cluster failover', () => {
 
     const down = await sandbox.infra('down', '--brokers', '3');
     expect(down.stdout).toMatch(/kafka-cluster-\d: (stopped|killed)/);
-    for (const node of threeBrokerCluster.nodes) {
+    for (const node of cluster.nodes) {
       expect({ port: node.clientPort, open: await portOpen(node.clientPort) }).toEqual({ port: node.clientPort, open: false });
       const record = sandbox.record(`kafka-cluster-${node.nodeId}`);
       expect(record === undefined || !pidRunning(record.pid)).toBe(true);

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { bootstrapServers, threeBrokerCluster } from '@lading/infra';
-import { kafkaNodeRecordName, kafkaUp } from '@lading/infra/src/kafka';
+import { kafkaDown, kafkaNodeRecordName, kafkaUp } from '@lading/infra/src/kafka';
 import { isAlive, readRecord, stopProcess } from '@lading/infra/src/processes';
 
 /** The 3-broker cluster the chaos run bounces (infra:up -- --brokers 3), by node id 1-3. */
@@ -24,8 +24,13 @@ export async function stopBroker(nodeId: number, how: 'SIGTERM' | 'SIGKILL'): Pr
 }
 
 /** Starts every broker of the cluster that is not running and waits until all three are in the cluster. */
-export async function startMissingBrokers(progress: (line: string) => void): Promise<void> {
-  await kafkaUp(threeBrokerCluster, (line) => progress(`  ${line}`));
+export async function startMissingBrokers(progress: (line: string) => void): Promise<'started' | 'already running'> {
+  return kafkaUp(threeBrokerCluster, (line) => progress(`  ${line}`));
+}
+
+/** Stops the cluster's brokers (the ones this machine's infra records name). */
+export async function stopCluster(progress: (line: string) => void): Promise<void> {
+  await kafkaDown(threeBrokerCluster, (line) => progress(`  ${line}`));
 }
 
 /** Waits until every partition of `topics` has its full replica set in sync again. */

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { connectionSettings } from '@lading/infra';
 import { createAvroSerde } from '@lading/schema-registry';
-import { clusterBrokers, startMissingBrokers } from './cluster';
+import { clusterBrokers, startMissingBrokers, stopCluster } from './cluster';
 import { profiles, sleep, type ChaosContext, type ChaosProfile, type ChaosScenario } from './context';
 import { postgresHang, postgresRestart, openTransactionElsewhere } from './database-scenarios';
 import { startOrderRelease, startSimulator, type EngineProcess, type EngineSettings } from './engine';
@@ -46,12 +46,13 @@ export interface ScenarioResult {
   notes: Record<string, unknown>;
 }
 
-const usage = `usage: npm run chaos [-- --profile full|short] [--scenario name[,name...]]
+const usage = `usage: npm run chaos [-- --profile full|short] [--scenario name[,name...]] [--keep-cluster]
 
 Runs order-release (two instances) and the simulator on a 3-broker Kafka cluster
 (infra:up -- --brokers 3) and a PostgreSQL cluster of its own, injects each fault with traffic
 flowing, and counts from the topics: acknowledged orders, decided, lost, duplicated, time to
 recover. Writes bench/results/chaos.json; exits 1 when any scenario lost or duplicated anything.
+A cluster the run started is stopped at the end unless --keep-cluster.
 
 scenarios:
 ${scenarios.map((s) => `  ${s.name.padEnd(34)} ${s.description}`).join('\n')}`;
@@ -79,7 +80,8 @@ export async function main(argv: string[]): Promise<number> {
 
   progress('infrastructure: the dev infra (registry), the 3-broker cluster, schemas, topics');
   step('infra:up', ['node', 'infra/bin/lading-infra.js', 'up']);
-  await startMissingBrokers(progress);
+  // a cluster this run starts, it stops at the end (tests elsewhere expect its ports free)
+  const clusterStartedHere = (await startMissingBrokers(progress)) === 'started' && !argv.includes('--keep-cluster');
   step('schemas:register', ['npm', 'run', '-s', 'schemas:register']);
   step('topics:create on the cluster', ['npm', 'run', '-s', 'topics:create'], { KAFKA_BROKERS: clusterBrokers.join(',') });
 
@@ -120,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
       await admin.disconnect().catch(() => undefined);
       await proxy.close();
       await postgres.stop().catch(() => undefined);
+      if (clusterStartedHere) await stopCluster(progress).catch(() => undefined);
     })());
   // Ctrl-C: no order-release instance or PostgreSQL of the run is left behind
   const onSignal = (signal: NodeJS.Signals) => {
